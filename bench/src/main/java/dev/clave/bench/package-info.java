@@ -1,0 +1,2 @@
+/** JMH benchmarks and load generators. */
+package dev.clave.bench;
