@@ -33,8 +33,10 @@ public enum ReasonCode {
   TCB_INFO_SIGNATURE_INVALID,
   /** The QE identity signature does not verify with the TCB signing key. */
   QE_IDENTITY_SIGNATURE_INVALID,
-  /** A certificate, CRL, TCB info or QE identity is not yet valid or has expired at the verification time. */
+  /** A certificate, CRL, TCB info or QE identity has expired at the verification time (nextUpdate or notAfter passed). */
   COLLATERAL_EXPIRED,
+  /** A certificate, CRL, TCB info or QE identity is not yet valid at the verification time. */
+  COLLATERAL_NOT_YET_VALID,
   /** The TCB info is for another FMSPC, PCE-ID or TEE type than the PCK certificate / quote. */
   TCB_INFO_MISMATCH,
   /** The QE report does not match the QE identity (MRSIGNER, ISVPRODID, MISCSELECT, ATTRIBUTES). */
