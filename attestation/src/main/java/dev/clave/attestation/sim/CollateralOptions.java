@@ -49,8 +49,17 @@ public final class CollateralOptions {
   private final List<IsvTcbLevel> tdxModuleLevels;
   private final Instant pckCrlNextUpdate;
   private final Instant rootCrlNextUpdate;
+  /** The builder's own settings of the derived values, so {@link #toBuilder()} variants re-derive them. */
+  private final Instant explicitNextUpdate;
+  private final Integer explicitQeIsvProdId;
+  private final Instant explicitPckCrlNextUpdate;
+  private final Instant explicitRootCrlNextUpdate;
 
   private CollateralOptions(Builder b) {
+    this.explicitNextUpdate = b.nextUpdate;
+    this.explicitQeIsvProdId = b.qeIsvProdId;
+    this.explicitPckCrlNextUpdate = b.pckCrlNextUpdate;
+    this.explicitRootCrlNextUpdate = b.rootCrlNextUpdate;
     this.fmspc = SimValues.exact(b.fmspc, 6, "FMSPC");
     this.teeType = Objects.requireNonNull(b.teeType, "teeType");
     this.tcbLevels = Objects.requireNonNull(b.tcbLevels, "tcbLevels");
@@ -107,26 +116,29 @@ public final class CollateralOptions {
     return builder().build();
   }
 
-  /** A builder holding these options (issue dates included), to derive a variant. */
+  /**
+   * A builder holding these options, to derive a variant. The issue date is kept; values that default
+   * from others (nextUpdate, CRL nextUpdates, QE ISVPRODID) are re-derived unless they were set.
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.fmspc = fmspc;
     b.teeType = teeType;
     b.tcbLevels = tcbLevels;
     b.issueDate = issueDate;
-    b.nextUpdate = nextUpdate;
+    b.nextUpdate = explicitNextUpdate;
     b.tcbEvaluationDataNumber = tcbEvaluationDataNumber;
     b.revokedPckSerials.addAll(revokedPckSerials);
     b.revokePckCa = revokePckCa;
     b.revokeTcbSigningCert = revokeTcbSigningCert;
     b.qeLevels = qeLevels;
     b.qeMrSigner = qeMrSigner;
-    b.qeIsvProdId = qeIsvProdId;
+    b.qeIsvProdId = explicitQeIsvProdId;
     b.tdxModuleMajorVersion = tdxModuleMajorVersion;
     b.tdxModuleMrSigner = tdxModuleMrSigner;
     b.tdxModuleLevels = tdxModuleLevels;
-    b.pckCrlNextUpdate = pckCrlNextUpdate;
-    b.rootCrlNextUpdate = rootCrlNextUpdate;
+    b.pckCrlNextUpdate = explicitPckCrlNextUpdate;
+    b.rootCrlNextUpdate = explicitRootCrlNextUpdate;
     return b;
   }
 
