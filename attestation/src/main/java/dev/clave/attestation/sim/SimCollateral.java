@@ -78,11 +78,13 @@ public final class SimCollateral {
     if (o.revokeTcbSigningCert()) {
       rootRevoked.add(root.tcbSigningSerial());
     }
-    byte[] rootCrl = SimCertificates.crl(SimCertificates.ROOT_CA, root.rootKey(),
-        thisUpdate(issued, o.rootCrlNextUpdate()), o.rootCrlNextUpdate(), rootRevoked, revokedAt(issued, o.rootCrlNextUpdate()));
-    byte[] pckCrl = SimCertificates.crl(SimCertificates.PCK_PLATFORM_CA, root.pckCaKey(),
-        thisUpdate(issued, o.pckCrlNextUpdate()), o.pckCrlNextUpdate(), o.revokedPckSerials(),
-        revokedAt(issued, o.pckCrlNextUpdate()));
+    // Entries are revoked as of their CRL's thisUpdate.
+    Instant rootThisUpdate = thisUpdate(issued, o.rootCrlNextUpdate());
+    byte[] rootCrl = SimCertificates.crl(SimCertificates.ROOT_CA, root.rootKey(), rootThisUpdate,
+        o.rootCrlNextUpdate(), rootRevoked, rootThisUpdate);
+    Instant pckThisUpdate = thisUpdate(issued, o.pckCrlNextUpdate());
+    byte[] pckCrl = SimCertificates.crl(SimCertificates.PCK_PLATFORM_CA, root.pckCaKey(), pckThisUpdate,
+        o.pckCrlNextUpdate(), o.revokedPckSerials(), pckThisUpdate);
 
     String tcbInfo = signed("tcbInfo", tcbInfo(o), root.tcbSigningKey());
     String qeIdentity = signed("enclaveIdentity", qeIdentity(o), root.tcbSigningKey());
@@ -94,10 +96,6 @@ public final class SimCollateral {
   /** A CRL always has thisUpdate before nextUpdate: for a CRL already expired at issue, 30 days before it. */
   private static Instant thisUpdate(Instant issued, Instant nextUpdate) {
     return issued.isBefore(nextUpdate) ? issued : nextUpdate.minus(CollateralOptions.DEFAULT_VALIDITY);
-  }
-
-  private static Instant revokedAt(Instant issued, Instant nextUpdate) {
-    return thisUpdate(issued, nextUpdate);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.clave.attestation.sim;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,6 +8,7 @@ import dev.clave.attestation.Bytes;
 import dev.clave.attestation.quote.TeeType;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
@@ -217,7 +219,7 @@ public final class SimInit {
     Instant now = options.now() != null ? options.now() : Instant.now();
     Path rootDir = dir.resolve(ROOT_DIR);
     if (!SimulationRoot.exists(rootDir)) {
-      throw new java.nio.file.NoSuchFileException(
+      throw new NoSuchFileException(
           rootDir.toString(), null, "no simulation root; run `clave sim init --dir " + dir + "` first");
     }
     SimulationRoot root = SimulationRoot.load(rootDir);
@@ -256,7 +258,7 @@ public final class SimInit {
     JsonNode json;
     try {
       json = JSON.readTree(SimFiles.readText(file));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage());
     }
     JsonNode tee = json == null ? null : json.get("tee");

@@ -1,5 +1,6 @@
 package dev.clave.attestation.sim;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -211,7 +212,7 @@ public final class SimPlatform {
     JsonNode json;
     try {
       json = JSON.readTree(SimFiles.readText(jsonFile));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IOException(jsonFile + ": not valid JSON: " + e.getOriginalMessage());
     }
     PlatformTcb tcb;
