@@ -50,7 +50,7 @@ final class QuoteReader {
   int take(String field, int n) throws QuoteFormatException {
     if (n > end - pos) {
       throw new QuoteFormatException(
-          field, pos, "needs " + n + " bytes but only " + (end - pos) + " remain in " + region);
+          field, pos, "needs " + count(n) + " but " + remain(end - pos) + " in " + region);
     }
     int at = pos;
     pos += n;
@@ -92,11 +92,11 @@ final class QuoteReader {
     // Remaining bytes first: a hostile 4 GiB length is a truncation or a lie, and saying so is clearest.
     if (declared > end - pos) {
       throw new QuoteFormatException(
-          field, at, "declares " + declared + " bytes but only " + (end - pos) + " remain in " + region);
+          field, at, "declares " + count(declared) + " but " + remain(end - pos) + " in " + region);
     }
     if (declared > max) {
       throw new QuoteFormatException(
-          field, at, "declares " + declared + " bytes but " + contents + " may be at most " + max + " bytes");
+          field, at, "declares " + count(declared) + " but " + contents + " may be at most " + count(max));
     }
     QuoteReader sub = new QuoteReader(in, pos, pos + (int) declared, contents, field, at);
     pos += (int) declared;
@@ -119,9 +119,19 @@ final class QuoteReader {
       throw new QuoteFormatException(
           sizeField,
           sizeOffset,
-          "declares " + (end - start) + " bytes but the fields of " + region + " end after " + (pos - start)
-              + ", leaving " + (end - pos) + " bytes unaccounted for");
+          "declares " + count(end - start) + " but the fields of " + region + " end after " + count(pos - start)
+              + ", leaving " + count(end - pos) + " unaccounted for");
     }
+  }
+
+  /** "1 byte", "7 bytes". */
+  static String count(long n) {
+    return n == 1 ? "1 byte" : n + " bytes";
+  }
+
+  /** "only 1 remains", "only 7 remain". */
+  private static String remain(int n) {
+    return n == 1 ? "only 1 remains" : "only " + n + " remain";
   }
 
   static int u16At(byte[] b, int at) {
