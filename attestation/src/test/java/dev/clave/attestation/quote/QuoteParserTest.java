@@ -25,10 +25,13 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -584,6 +587,27 @@ class QuoteParserTest {
       QuoteAssembler a = QuoteAssembler.from(QuoteSamples.parsed(PHALA_TDX_V4)).asVersion(5);
       a.bodySize = size;
       assertFailure(a.build(), "body size", 50, "found " + size + "; body type 2 (TD report 1.0) is 584 bytes");
+    }
+
+    /** The fuzz seeds say in their names whether they are well formed; keep them honest. */
+    @Test
+    void fuzzSeedsParseOrFailAsTheirNamesSay() throws Exception {
+      Path dir = Path.of(QuoteParserTest.class.getResource("QuoteParserFuzzTestInputs/fuzzParse").toURI());
+      List<Path> seeds;
+      try (Stream<Path> files = Files.list(dir)) {
+        seeds = files.filter(f -> !f.getFileName().toString().startsWith("crash-")).sorted().toList();
+      }
+      assertThat(seeds).hasSizeGreaterThanOrEqualTo(14);
+      for (Path seed : seeds) {
+        String name = seed.getFileName().toString();
+        byte[] in = Files.readAllBytes(seed);
+        if (name.startsWith("malformed-")) {
+          failure(in);
+        } else {
+          assertThat(name).matches("(real|synthetic)-.*");
+          assertThat(parse(in).length()).as(name).isPositive();
+        }
+      }
     }
 
     @Test
