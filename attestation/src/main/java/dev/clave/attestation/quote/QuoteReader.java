@@ -17,7 +17,7 @@ final class QuoteReader {
   private final int end;
   /** Describes the region in messages, e.g. "the signature data". */
   private final String region;
-  /** The size field that declared this region, and where it sits; null for the whole input. */
+  /** The size field that declared this region, and where it sits ("quote" at 0 for the whole input). */
   private final String sizeField;
   private final int sizeOffset;
   private int pos;
@@ -34,16 +34,12 @@ final class QuoteReader {
 
   /** A reader over all of {@code in}. */
   static QuoteReader over(byte[] in) {
-    return new QuoteReader(in, 0, in.length, "the input", null, 0);
+    return new QuoteReader(in, 0, in.length, "the input", "quote", 0);
   }
 
   /** The absolute offset of the next byte to read. */
   int position() {
     return pos;
-  }
-
-  int remaining() {
-    return end - pos;
   }
 
   /** Claims the next {@code n} bytes for {@code field} and returns their absolute offset. */
