@@ -98,7 +98,8 @@ final class JsonCursor {
     }
     int n = a.elements().size();
     if (n < min || n > max) {
-      String want = min == max ? "exactly " + min : min + ".." + max;
+      String want =
+          min == max ? "exactly " + min : max == Integer.MAX_VALUE ? "at least " + min : min + ".." + max;
       throw fail("expected " + want + " elements, got " + n);
     }
     List<JsonCursor> out = new ArrayList<>(n);
