@@ -148,24 +148,22 @@ class CollateralBundleTest {
 
   @Test
   void aMalformedCrlOrChainIsAFormatErrorNamingTheFile() throws Exception {
-    Path dir = copy(CollateralSets.PHALA_SGX);
-    Files.writeString(dir.resolve("pck_crl.der"), "-----BEGIN X509 CRL-----");
-    assertThatThrownBy(() -> CollateralBundle.open(dir))
+    Path d1 = copy(CollateralSets.PHALA_SGX);
+    Files.writeString(d1.resolve("pck_crl.der"), "-----BEGIN X509 CRL-----");
+    assertThatThrownBy(() -> CollateralBundle.open(d1))
         .isInstanceOf(CollateralFormatException.class)
         .hasMessage("pck_crl.der is not a DER X.509 CRL");
 
-    dir = copy(CollateralSets.PHALA_TDX);
-    Files.writeString(dir.resolve("tcb_info_issuer_chain.pem"), "no certificates here\n");
-    Path d2 = dir;
+    Path d2 = copy(CollateralSets.PHALA_TDX);
+    Files.writeString(d2.resolve("tcb_info_issuer_chain.pem"), "no certificates here\n");
     assertThatThrownBy(() -> CollateralBundle.open(d2))
         .isInstanceOf(CollateralFormatException.class)
         .hasMessage("tcb_info_issuer_chain.pem: no PEM certificate found");
 
-    dir = copy(CollateralSets.ZKDCAP_TDX);
-    byte[] pem = Files.readAllBytes(dir.resolve("qe_identity_issuer_chain.pem"));
+    Path d3 = copy(CollateralSets.ZKDCAP_TDX);
+    byte[] pem = Files.readAllBytes(d3.resolve("qe_identity_issuer_chain.pem"));
     pem[100] = (byte) 0xc3;
-    Files.write(dir.resolve("qe_identity_issuer_chain.pem"), pem);
-    Path d3 = dir;
+    Files.write(d3.resolve("qe_identity_issuer_chain.pem"), pem);
     assertThatThrownBy(() -> CollateralBundle.open(d3))
         .isInstanceOf(CollateralFormatException.class)
         .hasMessage("qe_identity_issuer_chain.pem is not ASCII PEM text");
