@@ -2,24 +2,19 @@ package dev.clave.attestation.collateral;
 
 import dev.clave.attestation.Bytes;
 import dev.clave.attestation.TcbStatus;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A value of a parsed JSON document together with its path, offering typed reads that fail with a
  * {@link CollateralFormatException} naming that path and what was expected.
  */
 final class JsonCursor {
-  /** ISO-8601 in UTC with a literal 'Z', as Intel writes it; fractions of a second are tolerated. */
-  private static final Pattern UTC_DATE =
-      Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
-
-  private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9]\\d{0,17})");
-
   private final String document;
   private final JsonPath path;
   private final JsonValue value;
@@ -145,12 +140,16 @@ final class JsonCursor {
     if (!(value instanceof JsonValue.Num n)) {
       throw fail("expected an integer " + min + ".." + max + ", got " + describe());
     }
-    if (!INTEGER.matcher(n.lexeme()).matches()) {
-      throw fail("expected an integer " + min + ".." + max + ", got " + n.lexeme());
+    // The lexeme already follows the JSON grammar: an integer is an optional '-' and digits only.
+    String s = n.lexeme();
+    int digits = s.length() - (s.charAt(0) == '-' ? 1 : 0);
+    boolean integral = digits <= 18;
+    for (int i = s.length() - digits; i < s.length() && integral; i++) {
+      integral = s.charAt(i) >= '0' && s.charAt(i) <= '9';
     }
-    long v = Long.parseLong(n.lexeme());
-    if (v < min || v > max) {
-      throw fail("expected an integer " + min + ".." + max + ", got " + n.lexeme());
+    long v = integral ? Long.parseLong(s) : 0;
+    if (!integral || v < min || v > max) {
+      throw fail("expected an integer " + min + ".." + max + ", got " + s);
     }
     return (int) v;
   }
@@ -170,17 +169,64 @@ final class JsonCursor {
     return Bytes.fromHex(s);
   }
 
-  /** An instant written as ISO-8601 UTC with a 'Z', e.g. {@code 2025-06-19T10:56:11Z}. */
+  /**
+   * An instant written as ISO-8601 UTC with a literal 'Z', e.g. {@code 2025-06-19T10:56:11Z}, as Intel
+   * writes it; a fraction of a second (1..9 digits) is tolerated, offsets and other forms are not.
+   */
   Instant date() throws CollateralFormatException {
     String s = string();
-    if (UTC_DATE.matcher(s).matches()) {
-      try {
-        return Instant.parse(s);
-      } catch (DateTimeParseException e) {
-        // falls through: the shape was right but a field is out of range (month 13, Feb 30…)
+    Instant instant = utcInstant(s);
+    if (instant == null) {
+      throw fail("expected an ISO-8601 UTC date like 2025-01-31T12:00:00Z, got " + JsonPath.quote(s));
+    }
+    return instant;
+  }
+
+  /** Parses {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} by hand (fast, and exactly this form); null otherwise. */
+  private static Instant utcInstant(String s) {
+    int n = s.length();
+    if (n < 20 || n > 30 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-'
+        || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 7);
+    int day = digits(s, 8, 10);
+    int hour = digits(s, 11, 13);
+    int minute = digits(s, 14, 16);
+    int second = digits(s, 17, 19);
+    int nano = 0;
+    if (n > 20) {
+      int fraction = n - 21; // between '.' and 'Z'
+      if (s.charAt(19) != '.' || fraction < 1 || fraction > 9) {
+        return null;
+      }
+      nano = digits(s, 20, n - 1);
+      for (int i = fraction; i < 9 && nano >= 0; i++) {
+        nano *= 10;
       }
     }
-    throw fail("expected an ISO-8601 UTC date like 2025-01-31T12:00:00Z, got " + JsonPath.quote(s));
+    if ((year | month | day | hour | minute | second | nano) < 0) {
+      return null;
+    }
+    try {
+      return LocalDateTime.of(year, month, day, hour, minute, second, nano).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeException e) {
+      return null; // month 13, February 30, hour 24…
+    }
+  }
+
+  /** The decimal value of {@code s[from, to)}, or -1 when any of it is not an ASCII digit. */
+  private static int digits(String s, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /** A TCB status among {@code allowed}. */

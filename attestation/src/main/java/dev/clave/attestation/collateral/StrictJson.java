@@ -1,5 +1,6 @@
 package dev.clave.attestation.collateral;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -147,6 +148,18 @@ final class StrictJson {
   /** Reads a string starting at the opening quote; leaves {@code pos} after the closing quote. */
   private String string(JsonPath path) throws CollateralFormatException {
     pos++; // opening quote
+    // Fast path for what PCS documents hold: printable ASCII without escapes.
+    for (int i = pos; i < limit; i++) {
+      int b = in[i] & 0xff;
+      if (b == '"') {
+        String s = new String(in, pos, i - pos, StandardCharsets.ISO_8859_1);
+        pos = i + 1;
+        return s;
+      }
+      if (b == '\\' || b < 0x20 || b >= 0x80) {
+        break;
+      }
+    }
     StringBuilder sb = new StringBuilder();
     while (true) {
       if (pos == limit) {
@@ -295,7 +308,7 @@ final class StrictJson {
       throw syntax(path, "a number longer than " + MAX_NUMBER_LENGTH + " characters");
     }
     // Only ASCII was consumed, so ISO-8859-1 decoding is exact and cheap.
-    String lexeme = new String(in, start, pos - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+    String lexeme = new String(in, start, pos - start, StandardCharsets.ISO_8859_1);
     return new JsonValue.Num(lexeme, start, pos);
   }
 

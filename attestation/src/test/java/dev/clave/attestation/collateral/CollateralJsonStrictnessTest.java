@@ -197,6 +197,25 @@ class CollateralJsonStrictnessTest {
   }
 
   @Test
+  void datesAreUtcWithAnOptionalFractionOfASecond() throws Exception {
+    byte[] real = CollateralSets.file(SGX, QE);
+    String pointer = "/enclaveIdentity/tcbLevels/0/tcbDate";
+    for (String ok : List.of("2024-03-13T00:00:00.5Z", "2024-03-13T00:00:00.123456789Z", "2024-02-29T23:59:59Z")) {
+      EnclaveIdentity qe = EnclaveIdentity.parse(Bytes.wrap(edit(real, pointer, ok))).value();
+      assertThat(qe.tcbLevels().get(0).tcbDate()).isEqualTo(Instant.parse(ok));
+    }
+    for (String bad :
+        List.of("2024-03-13T00:00:00.Z", "2024-03-13T00:00:00.1234567890Z", "2023-02-29T00:00:00Z",
+            "2024-03-13T24:00:00Z", "2024-03-13T00:60:00Z", "2024-3-13T00:00:00Z", "+2024-03-13T00:00:00Z",
+            "2024-03-13T00:00:00Z ", "２024-03-13T00:00:00Z")) {
+      assertThatThrownBy(() -> EnclaveIdentity.parse(Bytes.wrap(edit(real, pointer, bad))))
+          .as(bad)
+          .isInstanceOf(CollateralFormatException.class)
+          .hasMessageStartingWith("QE identity: enclaveIdentity.tcbLevels[0].tcbDate: expected an ISO-8601 UTC date");
+    }
+  }
+
+  @Test
   void aQeIdentityIsNoTcbInfoAndViceVersa() {
     assertThatThrownBy(() -> TcbInfo.parse(Bytes.wrap(CollateralSets.file(SGX, QE))))
         .isInstanceOf(CollateralFormatException.class)
