@@ -106,7 +106,7 @@ class QuoteVerifyCommandTest {
         new String[] {"quote", "verify", "missing.bin", "--collateral", set.dir().toString()}, "does not exist",
         new String[] {"quote", "verify", set.dir().resolve("quote.bin").toString()}, "--collateral",
         new String[] {"quote", "verify", set.dir().resolve("quote.bin").toString(), "--collateral",
-            tmp.toString()}, "tcb_info.json",
+            tmp.toString()}, "has no",
         new String[] {"quote", "verify", set.dir().resolve("quote.bin").toString(), "--collateral",
             set.dir().toString(), "--at", "yesterday"}, "ISO-8601",
         new String[] {"quote", "verify", set.dir().resolve("quote.bin").toString(), "--collateral",

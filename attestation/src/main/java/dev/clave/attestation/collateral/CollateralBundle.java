@@ -108,24 +108,12 @@ public final class CollateralBundle implements CollateralSource {
     return directory;
   }
 
-  /**
-   * Returns the bundle's collateral after a loose check that it is for the request's TEE and FMSPC (null
-   * request fields are not checked). The verifier still checks everything against the quote; this only
-   * turns "wrong bundle" into a clear error instead of a mismatch deep in verification.
-   */
+  /** Returns the bundle's collateral, the same instance every time, whatever platform asks. */
   @Override
   public Collateral fetch(CollateralRequest request) throws CollateralException {
     Objects.requireNonNull(request, "request");
-    if (request.teeType() != null && !request.teeType().tcbInfoId().equals(tcbInfo.id())) {
-      throw new CollateralException(
-          "collateral bundle " + directory + " holds " + tcbInfo.id() + " collateral, not "
-              + request.teeType().tcbInfoId() + " collateral");
-    }
-    if (request.fmspc() != null && !request.fmspc().equals(tcbInfo.fmspc())) {
-      throw new CollateralException(
-          "collateral bundle " + directory + " holds collateral for FMSPC " + tcbInfo.fmspc().hexUpper()
-              + ", not for FMSPC " + request.fmspc().hexUpper());
-    }
+    // Deliberately not filtered by FMSPC or TEE: a bundle holds one set, and the verifier's refusal
+    // (TCB_INFO_MISMATCH, naming both FMSPCs) says more than "no collateral" would.
     return collateral;
   }
 

@@ -151,7 +151,7 @@ class RealQuoteVerificationTest {
   @Test
   void tamperedTcbInfoIsRefused() {
     DcapSets.Set set = DcapSets.set("phala-sgx-v3-2025-06");
-    Collateral c = FixedCollateral.tamper(FixedCollateral.load(set.dir()), Item.TCB_INFO, b -> replaceFirst(b, "\"UpToDate\"", "\"Revoked\""));
+    Collateral c = FixedCollateral.tamper(FixedCollateral.load(set.dir()), Item.TCB_INFO, b -> replaceFirst(b, "\"SWHardeningNeeded\"", "\"UpToDate\""));
     Verdict v = verifier(c).verify(set.quote(), set.verificationTime());
     assertThat(v.reason()).isEqualTo(ReasonCode.TCB_INFO_SIGNATURE_INVALID);
   }
