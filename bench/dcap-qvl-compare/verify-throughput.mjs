@@ -24,7 +24,7 @@ const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
-  const opts = { impl: 'web', set: 'phala-sgx-v3-2025-06', seconds: 10, warmup: 2 };
+  const opts = { impl: 'web', set: 'phala-sgx-v3-2025-06', seconds: 10, warmup: 10 };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
     if (!(key in opts) || i + 1 >= argv.length) {

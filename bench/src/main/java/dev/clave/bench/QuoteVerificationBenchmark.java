@@ -31,13 +31,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the same bytes cost what a new quote from that platform costs.
  * </ul>
  *
- * <p>Defaults are short (3 × 2 s warm-up, 5 × 2 s measurement, one fork); JMH options override them, e.g.
- * {@code bench/run-jmh -p set=phala-tdx-v4-2025-06 -wi 5 -i 10}. Sets are found as {@link DcapSet#load} says.
+ * <p>Defaults are short: 5 × 2 s warm-up (the elliptic-curve code needs about 10 s of C2 compilation to reach
+ * its plateau), 5 × 2 s measurement, one fork. JMH options override them, e.g.
+ * {@code bench/run-jmh -p set=phala-tdx-v4-2025-06 -wi 10 -i 10}. Sets are found as {@link DcapSet#load} says.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 @Threads(1)

@@ -24,7 +24,7 @@ public final class VerifyThroughput {
   public static void main(String[] args) {
     String setName = DcapSet.DEFAULT;
     double seconds = 10;
-    double warmup = 2;
+    double warmup = 10;
     String mode = "both";
     try {
       for (int i = 0; i < args.length; i += 2) {
