@@ -39,6 +39,9 @@ public final class ParsedCertificate {
   private final ECPublicKeyParameters publicKey;
   private final Extensions extensions;
   private final String description;
+  // The issuer key this certificate's signature verified under: a chain seen again (the same certificate
+  // object, from a verifier's memo) is not verified twice. Only a success is remembered, for that key object.
+  private volatile ECPublicKeyParameters verifiedIssuerKey;
 
   private ParsedCertificate(byte[] derBytes, String what) throws PkiException {
     Certificate cert;
@@ -90,7 +93,14 @@ public final class ParsedCertificate {
   }
 
   public boolean isSignedBy(ECPublicKeyParameters key) {
-    return EcdsaP256.verifyDer(key, tbs, signature);
+    if (key == verifiedIssuerKey) {
+      return true;
+    }
+    boolean ok = EcdsaP256.verifyDer(key, tbs, signature);
+    if (ok) {
+      verifiedIssuerKey = key;
+    }
+    return ok;
   }
 
   /** True when basic constraints mark this certificate as a CA. */

@@ -22,7 +22,7 @@ record PckChain(
     PckCaType caType,
     List<Validity> validity) {
 
-  static PckChain verify(Bytes pemChain, List<TrustedRoot> roots) throws Refusal {
+  static PckChain verify(Bytes pemChain, List<TrustedRoot> roots, CertificateMemo memo) throws Refusal {
     List<byte[]> ders;
     try {
       ders = PemCertificates.decode(new String(pemChain.toByteArray(), StandardCharsets.US_ASCII), "PCK certificate chain");
@@ -34,9 +34,9 @@ record PckChain(
           ReasonCode.PCK_CHAIN_INVALID,
           "PCK certificate chain has " + ders.size() + " certificates, expected 3 (PCK, PCK CA, root)");
     }
-    ParsedCertificate leaf = parse(ders.get(0), "PCK certificate");
-    ParsedCertificate intermediate = parse(ders.get(1), "PCK CA certificate");
-    ParsedCertificate chainRoot = parse(ders.get(2), "root CA certificate");
+    ParsedCertificate leaf = parse(memo, ders.get(0), "PCK certificate");
+    ParsedCertificate intermediate = parse(memo, ders.get(1), "PCK CA certificate");
+    ParsedCertificate chainRoot = parse(memo, ders.get(2), "root CA certificate");
     // Intel's verifier checks the roles by common name; a chain out of order fails here, clearly.
     requireCn(chainRoot, "SGX Root CA");
     requireCn(intermediate, "CA");
@@ -81,9 +81,9 @@ record PckChain(
             + String.join(", ", roots.stream().map(TrustedRoot::toString).toList()) + ")");
   }
 
-  static ParsedCertificate parse(byte[] der, String what) throws Refusal {
+  private static ParsedCertificate parse(CertificateMemo memo, byte[] der, String what) throws Refusal {
     try {
-      return ParsedCertificate.parse(der, what);
+      return memo.parse(der, what);
     } catch (PkiException e) {
       throw new Refusal(ReasonCode.PCK_CHAIN_INVALID, e.getMessage());
     }

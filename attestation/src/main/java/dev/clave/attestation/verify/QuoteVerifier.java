@@ -44,12 +44,14 @@ public final class QuoteVerifier {
   private final Map<Bytes, Object> chains = new ConcurrentHashMap<>();
   private final Map<CollateralKey, Object> collaterals = new ConcurrentHashMap<>();
   private final Map<Bytes, ECPublicKeyParameters> attestationKeys = new ConcurrentHashMap<>();
+  private final CertificateMemo certificates;
 
   private record CollateralKey(Collateral collateral, String root) {}
 
   private QuoteVerifier(Builder b) {
     this.roots = List.copyOf(b.roots);
     this.collateralSource = Objects.requireNonNull(b.collateralSource, "collateralSource");
+    this.certificates = new CertificateMemo(roots);
   }
 
   public static Builder builder() {
@@ -142,7 +144,7 @@ public final class QuoteVerifier {
     Object cached = chains.get(pem);
     if (cached == null) {
       try {
-        cached = PckChain.verify(pem, roots);
+        cached = PckChain.verify(pem, roots, certificates);
       } catch (Refusal r) {
         cached = r;
       }
@@ -167,7 +169,7 @@ public final class QuoteVerifier {
     Object cached = collaterals.get(key);
     if (cached == null) {
       try {
-        cached = VerifiedCollateral.verify(c, root);
+        cached = VerifiedCollateral.verify(c, root, certificates);
       } catch (Refusal r) {
         cached = r;
       }

@@ -39,7 +39,7 @@ record VerifiedCollateral(
               java.util.Arrays::compareUnsigned)
           .reversed();
 
-  static VerifiedCollateral verify(Collateral c, TrustedRoot root) throws Refusal {
+  static VerifiedCollateral verify(Collateral c, TrustedRoot root, CertificateMemo memo) throws Refusal {
     List<Validity> validity = new ArrayList<>();
 
     ParsedCrl rootCrl = crl(c.rootCaCrl().toByteArray(), "root CA CRL");
@@ -49,7 +49,7 @@ record VerifiedCollateral(
     }
     validity.add(crlValidity(rootCrl));
 
-    ParsedCertificate pckCa = issuerChain(c.pckCrlIssuerChain(), "PCK CRL issuer chain", "PCK CA certificate", root);
+    ParsedCertificate pckCa = issuerChain(c.pckCrlIssuerChain(), "PCK CRL issuer chain", "PCK CA certificate", root, memo);
     if (!pckCa.isCa()) {
       throw new Refusal(ReasonCode.COLLATERAL_INVALID, "PCK CRL issuer chain: " + pckCa.description() + " is not a CA");
     }
@@ -71,14 +71,14 @@ record VerifiedCollateral(
       throw new Refusal(ReasonCode.COLLATERAL_INVALID, e.getMessage());
     }
     ParsedCertificate tcbSigner =
-        signedDocumentSigner(c.tcbInfoIssuerChain(), "TCB info issuer chain", root, rootCrl, validity);
+        signedDocumentSigner(c.tcbInfoIssuerChain(), "TCB info issuer chain", root, rootCrl, validity, memo);
     if (!EcdsaP256.verifyRaw(tcbSigner.publicKey(), tcbInfo.signedBytes().toByteArray(), tcbInfo.signature())) {
       throw new Refusal(
           ReasonCode.TCB_INFO_SIGNATURE_INVALID,
           "the TCB info signature does not verify with the key of " + tcbSigner.description());
     }
     ParsedCertificate qeSigner =
-        signedDocumentSigner(c.qeIdentityIssuerChain(), "QE identity issuer chain", root, rootCrl, validity);
+        signedDocumentSigner(c.qeIdentityIssuerChain(), "QE identity issuer chain", root, rootCrl, validity, memo);
     if (!EcdsaP256.verifyRaw(qeSigner.publicKey(), qeIdentity.signedBytes().toByteArray(), qeIdentity.signature())) {
       throw new Refusal(
           ReasonCode.QE_IDENTITY_SIGNATURE_INVALID,
@@ -95,8 +95,9 @@ record VerifiedCollateral(
   }
 
   private static ParsedCertificate signedDocumentSigner(
-      String chainPem, String what, TrustedRoot root, ParsedCrl rootCrl, List<Validity> validity) throws Refusal {
-    ParsedCertificate signer = issuerChain(chainPem, what, "TCB signing certificate", root);
+      String chainPem, String what, TrustedRoot root, ParsedCrl rootCrl, List<Validity> validity, CertificateMemo memo)
+      throws Refusal {
+    ParsedCertificate signer = issuerChain(chainPem, what, "TCB signing certificate", root, memo);
     if (!signer.subjectCommonName().contains("SGX TCB Signing")) {
       throw new Refusal(
           ReasonCode.COLLATERAL_INVALID,
@@ -108,8 +109,8 @@ record VerifiedCollateral(
   }
 
   /** An issuer chain is "certificate, root": the certificate must be signed by the trusted root. */
-  private static ParsedCertificate issuerChain(String pem, String what, String firstWhat, TrustedRoot root)
-      throws Refusal {
+  private static ParsedCertificate issuerChain(
+      String pem, String what, String firstWhat, TrustedRoot root, CertificateMemo memo) throws Refusal {
     List<byte[]> ders;
     try {
       ders = PemCertificates.decode(pem, what);
@@ -123,8 +124,8 @@ record VerifiedCollateral(
     ParsedCertificate cert;
     ParsedCertificate chainRoot;
     try {
-      cert = ParsedCertificate.parse(ders.get(0), firstWhat);
-      chainRoot = ParsedCertificate.parse(ders.get(1), what + " root");
+      cert = memo.parse(ders.get(0), firstWhat);
+      chainRoot = memo.parse(ders.get(1), what + " root");
     } catch (PkiException e) {
       throw new Refusal(ReasonCode.COLLATERAL_INVALID, what + ": " + e.getMessage());
     }
