@@ -4,15 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.clave.attestation.collateral.CollateralBundle;
 import dev.clave.attestation.collateral.CollateralException;
+import dev.clave.attestation.collateral.PcsCollateralSource;
 import dev.clave.attestation.verify.QuoteVerifier;
 import dev.clave.attestation.verify.TrustedRoot;
 import dev.clave.attestation.verify.Verdict;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,12 +51,28 @@ final class QuoteCommand implements Runnable {
     @Parameters(paramLabel = "QUOTE", description = "Quote file: binary, or text in hex or base64.")
     Path quote;
 
-    @Option(
-        names = "--collateral",
-        required = true,
-        paramLabel = "DIR",
-        description = "Collateral bundle directory (tcb_info.json, qe_identity.json, CRLs, issuer chains).")
-    Path collateral;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    CollateralChoice from;
+
+    /** Where collateral comes from: exactly one of an offline bundle or a PCS/PCCS. */
+    static final class CollateralChoice {
+      @Option(
+          names = "--collateral",
+          required = true,
+          paramLabel = "DIR",
+          description = "Collateral bundle directory (tcb_info.json, qe_identity.json, CRLs, issuer chains).")
+      Path collateral;
+
+      @Option(
+          names = "--pcs",
+          required = true,
+          paramLabel = "URL",
+          description = {
+            "Fetch collateral from Intel's PCS or a PCCS (API v4), e.g. https://api.trustedservices.intel.com",
+            "or https://pccs.example:8081; with a PCCS the root CA CRL comes from its /rootcacrl."
+          })
+      URI pcs;
+    }
 
     @Option(
         names = "--at",
@@ -82,13 +101,24 @@ final class QuoteCommand implements Runnable {
           throw new Errors.UserError("--trust-root " + root + ": " + e.getMessage());
         }
       }
-      CollateralBundle bundle;
-      try {
-        bundle = CollateralBundle.open(collateral);
-      } catch (CollateralException e) {
-        throw new Errors.UserError("--collateral " + collateral + ": " + e.getMessage());
+      Verdict verdict;
+      if (from.collateral != null) {
+        CollateralBundle bundle;
+        try {
+          bundle = CollateralBundle.open(from.collateral);
+        } catch (CollateralException e) {
+          throw new Errors.UserError("--collateral " + from.collateral + ": " + e.getMessage());
+        }
+        verdict = builder.collateralSource(bundle).build().verify(quoteBytes, when);
+      } else {
+        String scheme = from.pcs.getScheme();
+        if (!"https".equals(scheme) && !"http".equals(scheme) || from.pcs.getHost() == null) {
+          throw new Errors.UserError("--pcs: expected an http(s) URL, got \"" + from.pcs + "\"");
+        }
+        try (PcsCollateralSource pcs = PcsCollateralSource.builder().baseUrl(from.pcs).build()) {
+          verdict = builder.collateralSource(pcs).build().verify(quoteBytes, when);
+        }
       }
-      Verdict verdict = builder.collateralSource(bundle).build().verify(quoteBytes, when);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -96,6 +96,11 @@ public final class TrustedRoot {
   }
 
   /** The pinned public key. */
+  /** SHA-256 of the root's SubjectPublicKeyInfo: what pins it. */
+  public Bytes spkiSha256() {
+    return Bytes.wrap(EcdsaP256.sha256(certificate.spki().toByteArray()));
+  }
+
   public Bytes spki() {
     return certificate.spki();
   }
@@ -106,6 +111,7 @@ public final class TrustedRoot {
 
   @Override
   public String toString() {
-    return name + " root \"" + certificate.subjectCommonName() + "\"";
+    // The key hash tells roots apart: a simulation root keeps Intel's common name.
+    return name + " root \"" + certificate.subjectCommonName() + "\" (key SHA-256 " + spkiSha256().hex().substring(0, 16) + "…)";
   }
 }

@@ -20,14 +20,24 @@ public final class DcapSets {
 
   private DcapSets() {}
 
-  /** The shared directory: the {@code clave.shared.dir} property (set by the build), else ../shared. */
+  /**
+   * The shared directory: the {@code clave.shared.dir} property (set by the build) when it holds the sets,
+   * else the nearest {@code shared/} with {@code testdata/dcap} above the working directory (git worktrees
+   * nest deeper than a clone).
+   */
   public static Path sharedDir() {
     String prop = System.getProperty("clave.shared.dir");
-    Path dir = prop != null ? Path.of(prop) : Path.of("..", "shared");
-    if (!Files.isDirectory(dir.resolve("testdata/dcap"))) {
-      dir = Path.of("..", "..", "shared");
+    if (prop != null && Files.isDirectory(Path.of(prop).resolve("testdata/dcap"))) {
+      return Path.of(prop).toAbsolutePath().normalize();
     }
-    return dir.toAbsolutePath().normalize();
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      Path candidate = d.resolve("shared");
+      if (Files.isDirectory(candidate.resolve("testdata/dcap"))) {
+        return candidate.normalize();
+      }
+    }
+    throw new IllegalStateException("no shared/testdata/dcap above " + Path.of("").toAbsolutePath()
+        + " and clave.shared.dir=" + prop);
   }
 
   public static Set set(String name) {
