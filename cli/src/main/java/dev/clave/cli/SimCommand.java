@@ -119,7 +119,7 @@ final class SimCommand implements Runnable {
       out.println("  root key SHA-256:  " + s.rootSpkiSha256());
       out.println("collateral bundle    " + s.collateralDir() + " (" + s.tee().pcsName() + ", FMSPC "
           + s.fmspc().hexUpper() + ", valid until " + s.collateralNextUpdate() + ")");
-      out.println("platform             " + s.platformDir() + " (platform ID " + s.platformId().hex() + ")");
+      out.println("platform             " + s.platformDir() + " (platform ID " + s.platformId().hexUpper() + ")");
       out.println("next:");
       out.println("  clave sim quote --dir " + dir + " --out quote.bin");
       out.println("  clave quote verify quote.bin --collateral " + s.collateralDir() + " --trust-root "
@@ -187,7 +187,7 @@ final class SimCommand implements Runnable {
       }
       PrintWriter w = spec.commandLine().getOut();
       w.println("wrote " + q.tee().pcsName() + " quote " + out + " (" + q.quote().length + " bytes, platform ID "
-          + q.platformId().hex() + ", SVN " + (q.tcb().pceSvn()) + ", QE SVN " + q.tcb().qeSvn() + ")");
+          + q.platformId().hexUpper() + ", SVN " + (q.tcb().pceSvn()) + ", QE SVN " + q.tcb().qeSvn() + ")");
       w.flush();
       return 0;
     }

@@ -2,6 +2,7 @@ package dev.clave.attestation.verify;
 
 import dev.clave.attestation.Bytes;
 import dev.clave.attestation.collateral.PckCaType;
+import dev.clave.attestation.pki.EcdsaP256;
 import dev.clave.attestation.pki.ParsedCertificate;
 import dev.clave.attestation.pki.PckExtensions;
 import dev.clave.attestation.pki.PemCertificates;
@@ -77,7 +78,9 @@ record PckChain(
     }
     throw new Refusal(
         ReasonCode.PCK_CHAIN_UNTRUSTED,
-        "the chain ends in \"" + chainRoot.subjectCommonName() + "\", which is not a trusted root (trusted: "
+        "the chain ends in \"" + chainRoot.subjectCommonName() + "\" (key SHA-256 "
+            + Bytes.wrap(EcdsaP256.sha256(chainRoot.spki().toByteArray())).hex().substring(0, 16)
+            + "…), which is not a trusted root (trusted: "
             + String.join(", ", roots.stream().map(TrustedRoot::toString).toList()) + ")");
   }
 
