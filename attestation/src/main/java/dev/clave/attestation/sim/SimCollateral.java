@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clave.attestation.Bytes;
 import dev.clave.attestation.collateral.Collateral;
+import dev.clave.attestation.collateral.CollateralBundle;
 import dev.clave.attestation.collateral.IsvTcbLevel;
 import dev.clave.attestation.collateral.TcbLevel;
 import dev.clave.attestation.quote.TeeType;
@@ -24,13 +25,6 @@ import java.util.Locale;
  * their inner object) and their issuer chain. Immutable.
  */
 public final class SimCollateral {
-  public static final String PCK_CRL = "pck_crl.der";
-  public static final String PCK_CRL_ISSUER_CHAIN = "pck_crl_issuer_chain.pem";
-  public static final String ROOT_CA_CRL = "root_ca_crl.der";
-  public static final String TCB_INFO = "tcb_info.json";
-  public static final String TCB_INFO_ISSUER_CHAIN = "tcb_info_issuer_chain.pem";
-  public static final String QE_IDENTITY = "qe_identity.json";
-  public static final String QE_IDENTITY_ISSUER_CHAIN = "qe_identity_issuer_chain.pem";
   /** Written for convenience only: verifiers never trust a root for lying in a collateral directory. */
   public static final String ROOT_CA = "root_ca.der";
 
@@ -215,13 +209,13 @@ public final class SimCollateral {
    * collateral files plus {@value #ROOT_CA}. Existing files are replaced: all of it is public.
    */
   public void writeBundle(Path dir) throws IOException {
-    SimFiles.writePublic(dir.resolve(PCK_CRL), pckCrl);
-    SimFiles.writePublic(dir.resolve(PCK_CRL_ISSUER_CHAIN), pckCrlIssuerChain);
-    SimFiles.writePublic(dir.resolve(ROOT_CA_CRL), rootCaCrl);
-    SimFiles.writePublic(dir.resolve(TCB_INFO), tcbInfoJson);
-    SimFiles.writePublic(dir.resolve(TCB_INFO_ISSUER_CHAIN), tcbInfoIssuerChain);
-    SimFiles.writePublic(dir.resolve(QE_IDENTITY), qeIdentityJson);
-    SimFiles.writePublic(dir.resolve(QE_IDENTITY_ISSUER_CHAIN), qeIdentityIssuerChain);
+    SimFiles.writePublic(dir.resolve(CollateralBundle.PCK_CRL), pckCrl);
+    SimFiles.writePublic(dir.resolve(CollateralBundle.PCK_CRL_ISSUER_CHAIN), pckCrlIssuerChain);
+    SimFiles.writePublic(dir.resolve(CollateralBundle.ROOT_CA_CRL), rootCaCrl);
+    SimFiles.writePublic(dir.resolve(CollateralBundle.TCB_INFO), tcbInfoJson);
+    SimFiles.writePublic(dir.resolve(CollateralBundle.TCB_INFO_ISSUER_CHAIN), tcbInfoIssuerChain);
+    SimFiles.writePublic(dir.resolve(CollateralBundle.QE_IDENTITY), qeIdentityJson);
+    SimFiles.writePublic(dir.resolve(CollateralBundle.QE_IDENTITY_ISSUER_CHAIN), qeIdentityIssuerChain);
     SimFiles.writePublic(dir.resolve(ROOT_CA), rootCaDer);
   }
 

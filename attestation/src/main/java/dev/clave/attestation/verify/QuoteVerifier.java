@@ -141,19 +141,29 @@ public final class QuoteVerifier {
   }
 
   private PckChain chain(Bytes pem) throws Refusal {
-    Object cached = chains.get(pem);
+    return memoized(chains, pem, () -> PckChain.verify(pem, roots, certificates));
+  }
+
+  /** A step done once per key: its result or its refusal (both deterministic in the key) is kept. */
+  private interface Step<T> {
+    T run() throws Refusal;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <K, T> T memoized(Map<K, Object> cache, K key, Step<T> step) throws Refusal {
+    Object cached = cache.get(key);
     if (cached == null) {
       try {
-        cached = PckChain.verify(pem, roots, certificates);
+        cached = step.run();
       } catch (Refusal r) {
         cached = r;
       }
-      putBounded(chains, pem, cached);
+      putBounded(cache, key, cached);
     }
     if (cached instanceof Refusal r) {
       throw r;
     }
-    return (PckChain) cached;
+    return (T) cached;
   }
 
   private VerifiedCollateral collateral(CollateralRequest request, TrustedRoot root) throws Refusal {
@@ -165,20 +175,7 @@ public final class QuoteVerifier {
     } catch (CollateralException e) {
       throw new Refusal(ReasonCode.COLLATERAL_UNAVAILABLE, e.getMessage());
     }
-    CollateralKey key = new CollateralKey(c, root.name());
-    Object cached = collaterals.get(key);
-    if (cached == null) {
-      try {
-        cached = VerifiedCollateral.verify(c, root, certificates);
-      } catch (Refusal r) {
-        cached = r;
-      }
-      putBounded(collaterals, key, cached);
-    }
-    if (cached instanceof Refusal r) {
-      throw r;
-    }
-    return (VerifiedCollateral) cached;
+    return memoized(collaterals, new CollateralKey(c, root.name()), () -> VerifiedCollateral.verify(c, root, certificates));
   }
 
   private ECPublicKeyParameters attestationKey(Bytes raw) throws Refusal {
