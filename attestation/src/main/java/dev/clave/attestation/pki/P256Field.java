@@ -1,0 +1,311 @@
+package dev.clave.attestation.pki;
+
+import java.math.BigInteger;
+
+/**
+ * Arithmetic in GF(p), p = 2^256 − 2^224 + 2^192 + 2^96 − 1, the field of NIST P-256, for signature
+ * verification only.
+ *
+ * <p>An element is four 64-bit limbs, least significant first, at an offset in a {@code long[]}: one array
+ * can hold a whole point or table, and the callers reuse their arrays instead of allocating per operation.
+ * Elements are kept in Montgomery form, {@code a·R mod p} with R = 2^256, because p ≡ −1 (mod 2^64) makes
+ * the Montgomery factor −p⁻¹ mod 2^64 equal to 1: each reduction round's multiplier is simply the low limb,
+ * and p's sparse limbs turn three of its four limb products into a shift.
+ *
+ * <p>Invariant: every element handed in or out is canonical, in [0, p). All operations require canonical
+ * inputs and produce canonical outputs, so equality is limb equality. Outputs may alias inputs.
+ *
+ * <p>Not constant time: it only ever processes public values (keys, signatures, digests), never secrets.
+ */
+final class P256Field {
+  /** p's limbs, least significant first: 2^64 − 1, 2^32 − 1, 0, 2^64 − 2^32 + 1. */
+  static final long P0 = 0xFFFFFFFFFFFFFFFFL;
+  static final long P1 = 0x00000000FFFFFFFFL;
+  static final long P2 = 0L;
+  static final long P3 = 0xFFFFFFFF00000001L;
+
+  static final BigInteger P = BigInteger.TWO.pow(256).subtract(BigInteger.TWO.pow(224))
+      .add(BigInteger.TWO.pow(192)).add(BigInteger.TWO.pow(96)).subtract(BigInteger.ONE);
+
+  /** R² mod p: a Montgomery product with it converts into Montgomery form. */
+  private static final long[] R2 = limbs(BigInteger.TWO.pow(512).mod(P));
+  /** The plain integer 1: a Montgomery product with it converts out of Montgomery form. */
+  private static final long[] PLAIN_ONE = {1, 0, 0, 0};
+  /** 1 in Montgomery form (R mod p). */
+  static final long[] ONE = limbs(BigInteger.TWO.pow(256).mod(P));
+  /** p − 2, the Fermat inversion exponent. */
+  private static final long[] P_MINUS_2 = limbs(P.subtract(BigInteger.TWO));
+  private static final long[] ZERO = new long[4];
+
+  private P256Field() {}
+
+  /** 1 when {@code x < y} as unsigned 64-bit integers, else 0: the carry out of {@code s = y + z} is {@code lt(s, y)}. */
+  private static long lt(long x, long y) {
+    return Long.compareUnsigned(x, y) < 0 ? 1L : 0L;
+  }
+
+  /**
+   * r = a·b·R⁻¹ mod p (the Montgomery product; for elements in Montgomery form, their product).
+   *
+   * <p>Coarsely integrated operand scanning: each round adds a·b[i] to the running value t, then adds m·p
+   * with m = t mod 2^64 (−p⁻¹ ≡ 1) and shifts a limb out. With a &lt; p the running value stays below 2p
+   * (if t &lt; 2p then (t + a·b[i] + m·p) / 2^64 &lt; (2p + (2^64 − 1)·p + (2^64 − 1)·p) / 2^64 = 2p), so one
+   * final conditional subtraction makes it canonical. Requires a &lt; p; b may be any 256-bit value.
+   */
+  static void mul(long[] r, int ro, long[] a, int ao, long[] b, int bo) {
+    final long a0 = a[ao];
+    final long a1 = a[ao + 1];
+    final long a2 = a[ao + 2];
+    final long a3 = a[ao + 3];
+    long t0 = 0;
+    long t1 = 0;
+    long t2 = 0;
+    long t3 = 0;
+    long t4 = 0;
+    for (int i = 0; i < 4; i++) {
+      final long bi = b[bo + i];
+      // t += a·bi, a 5-limb value (t < 2p, a·bi < 2^320) plus a carry bit t5.
+      long lo = a0 * bi;
+      long hi = Math.unsignedMultiplyHigh(a0, bi);
+      t0 += lo;
+      long c = hi + lt(t0, lo); // hi ≤ 2^64 − 2, so no overflow
+      lo = a1 * bi;
+      hi = Math.unsignedMultiplyHigh(a1, bi);
+      lo += c;
+      hi += lt(lo, c);
+      t1 += lo;
+      c = hi + lt(t1, lo); // a1·bi + c + t1 < 2^128: the high limb cannot overflow
+      lo = a2 * bi;
+      hi = Math.unsignedMultiplyHigh(a2, bi);
+      lo += c;
+      hi += lt(lo, c);
+      t2 += lo;
+      c = hi + lt(t2, lo);
+      lo = a3 * bi;
+      hi = Math.unsignedMultiplyHigh(a3, bi);
+      lo += c;
+      hi += lt(lo, c);
+      t3 += lo;
+      c = hi + lt(t3, lo);
+      t4 += c;
+      final long t5 = lt(t4, c);
+
+      // t = (t + m·p) / 2^64 with m = t0. Since t0 + m·(2^64 − 1) = m·2^64, limb 0 vanishes and
+      // m + m·P1 = m·2^32 lands on the new limbs 0 and 1; m·P3 lands on the new limbs 2 and 3.
+      final long m = t0;
+      lo = m * P3;
+      hi = Math.unsignedMultiplyHigh(m, P3); // ≤ P3 − 1: adding two carries below cannot overflow
+      long x = m << 32;
+      t0 = t1 + x;
+      c = lt(t0, x);
+      x = (m >>> 32) + c;
+      t1 = t2 + x;
+      c = lt(t1, x);
+      lo += c;
+      hi += lt(lo, c);
+      t2 = t3 + lo;
+      hi += lt(t2, lo);
+      t3 = t4 + hi;
+      c = lt(t3, hi);
+      t4 = t5 + c;
+    }
+    reduceOnce(r, ro, t0, t1, t2, t3, t4);
+  }
+
+  /** r = a² (Montgomery): a·a·R⁻¹ mod p. */
+  static void sqr(long[] r, int ro, long[] a, int ao) {
+    mul(r, ro, a, ao, a, ao);
+  }
+
+  /**
+   * Stores t = t0 + … + t4·2^256 reduced once: t − p when t ≥ p, else t. Requires t &lt; 2p (so t4 is 0 or
+   * 1, and when it is 1 the low four limbs minus p borrow).
+   */
+  private static void reduceOnce(long[] r, int ro, long t0, long t1, long t2, long t3, long t4) {
+    final long d0 = t0 - P0;
+    long borrow = lt(t0, P0);
+    long x = t1 - P1;
+    long b2 = lt(t1, P1);
+    final long d1 = x - borrow;
+    borrow = b2 | lt(x, borrow);
+    final long d2 = t2 - borrow; // P2 = 0
+    borrow = lt(t2, borrow);
+    x = t3 - P3;
+    b2 = lt(t3, P3);
+    final long d3 = x - borrow;
+    borrow = b2 | lt(x, borrow);
+    // keep = −1 when t < p (a borrow not paid by t4), 0 when t ≥ p.
+    final long keep = t4 - borrow;
+    r[ro] = (t0 & keep) | (d0 & ~keep);
+    r[ro + 1] = (t1 & keep) | (d1 & ~keep);
+    r[ro + 2] = (t2 & keep) | (d2 & ~keep);
+    r[ro + 3] = (t3 & keep) | (d3 & ~keep);
+  }
+
+  /** r = a + b mod p. */
+  static void add(long[] r, int ro, long[] a, int ao, long[] b, int bo) {
+    final long b0 = b[bo];
+    final long b1 = b[bo + 1];
+    final long b2 = b[bo + 2];
+    final long b3 = b[bo + 3];
+    final long t0 = a[ao] + b0;
+    long c = lt(t0, b0);
+    long x = a[ao + 1] + c;
+    c = lt(x, c);
+    final long t1 = x + b1;
+    c += lt(t1, b1); // at most one of the two carries is set
+    x = a[ao + 2] + c;
+    c = lt(x, c);
+    final long t2 = x + b2;
+    c += lt(t2, b2);
+    x = a[ao + 3] + c;
+    c = lt(x, c);
+    final long t3 = x + b3;
+    c += lt(t3, b3);
+    reduceOnce(r, ro, t0, t1, t2, t3, c);
+  }
+
+  /** r = 2a mod p. */
+  static void times2(long[] r, int ro, long[] a, int ao) {
+    add(r, ro, a, ao, a, ao);
+  }
+
+  /** r = a − b mod p. */
+  static void sub(long[] r, int ro, long[] a, int ao, long[] b, int bo) {
+    final long a0 = a[ao];
+    final long a1 = a[ao + 1];
+    final long a2 = a[ao + 2];
+    final long a3 = a[ao + 3];
+    final long b0 = b[bo];
+    final long b1 = b[bo + 1];
+    final long b2 = b[bo + 2];
+    final long b3 = b[bo + 3];
+    long d0 = a0 - b0;
+    long borrow = lt(a0, b0);
+    long x = a1 - b1;
+    long bb = lt(a1, b1);
+    long d1 = x - borrow;
+    borrow = bb | lt(x, borrow);
+    x = a2 - b2;
+    bb = lt(a2, b2);
+    long d2 = x - borrow;
+    borrow = bb | lt(x, borrow);
+    x = a3 - b3;
+    bb = lt(a3, b3);
+    long d3 = x - borrow;
+    borrow = bb | lt(x, borrow);
+    // On a borrow the limbs hold a − b + 2^256; adding p and dropping the carry out gives a − b + p.
+    final long mask = -borrow;
+    final long q0 = P0 & mask;
+    final long q1 = P1 & mask;
+    final long q3 = P3 & mask;
+    d0 += q0;
+    long c = lt(d0, q0);
+    x = d1 + c;
+    c = lt(x, c);
+    d1 = x + q1;
+    c += lt(d1, q1);
+    d2 += c; // P2 = 0
+    c = lt(d2, c);
+    d3 = d3 + c + q3;
+    r[ro] = d0;
+    r[ro + 1] = d1;
+    r[ro + 2] = d2;
+    r[ro + 3] = d3;
+  }
+
+  /** r = −a mod p. */
+  static void neg(long[] r, int ro, long[] a, int ao) {
+    sub(r, ro, ZERO, 0, a, ao);
+  }
+
+  /** r = a⁻¹ (Montgomery in, Montgomery out) by Fermat, a^(p−2); 0 maps to 0. Not on the per-signature path. */
+  static void invert(long[] r, int ro, long[] a, int ao) {
+    final long[] base = {a[ao], a[ao + 1], a[ao + 2], a[ao + 3]};
+    final long[] acc = ONE.clone();
+    for (int bit = 255; bit >= 0; bit--) {
+      sqr(acc, 0, acc, 0);
+      if (((P_MINUS_2[bit >>> 6] >>> (bit & 63)) & 1) != 0) {
+        mul(acc, 0, acc, 0, base, 0);
+      }
+    }
+    System.arraycopy(acc, 0, r, ro, 4);
+  }
+
+  /** r = a·R mod p: a plain value (&lt; p) into Montgomery form. */
+  static void toMontgomery(long[] r, int ro, long[] a, int ao) {
+    mul(r, ro, a, ao, R2, 0);
+  }
+
+  /** r = a·R⁻¹ mod p: a Montgomery-form element back to its plain value. */
+  static void fromMontgomery(long[] r, int ro, long[] a, int ao) {
+    mul(r, ro, a, ao, PLAIN_ONE, 0);
+  }
+
+  static boolean isZero(long[] a, int ao) {
+    return (a[ao] | a[ao + 1] | a[ao + 2] | a[ao + 3]) == 0;
+  }
+
+  static boolean equal(long[] a, int ao, long[] b, int bo) {
+    return ((a[ao] ^ b[bo]) | (a[ao + 1] ^ b[bo + 1]) | (a[ao + 2] ^ b[bo + 2]) | (a[ao + 3] ^ b[bo + 3])) == 0;
+  }
+
+  static void copy(long[] r, int ro, long[] a, int ao) {
+    System.arraycopy(a, ao, r, ro, 4);
+  }
+
+  /** Reads 32 big-endian bytes at {@code off} as a plain 256-bit value into limbs (no reduction). */
+  static void fromBytes(long[] r, int ro, byte[] in, int off) {
+    for (int limb = 0; limb < 4; limb++) {
+      long v = 0;
+      final int start = off + 24 - 8 * limb;
+      for (int i = 0; i < 8; i++) {
+        v = (v << 8) | (in[start + i] & 0xFF);
+      }
+      r[ro + limb] = v;
+    }
+  }
+
+  /** Writes the plain 256-bit value in limbs as 32 big-endian bytes at {@code off}. */
+  static void toBytes(byte[] out, int off, long[] a, int ao) {
+    for (int limb = 0; limb < 4; limb++) {
+      long v = a[ao + limb];
+      final int end = off + 31 - 8 * limb;
+      for (int i = 0; i < 8; i++) {
+        out[end - i] = (byte) v;
+        v >>>= 8;
+      }
+    }
+  }
+
+  /** Whether the plain value in limbs is below p (a canonical field element). */
+  static boolean isCanonical(long[] a, int ao) {
+    // Compare from the most significant limb: the first differing limb decides.
+    final long[] p = {P0, P1, P2, P3};
+    for (int i = 3; i >= 0; i--) {
+      if (a[ao + i] != p[i]) {
+        return Long.compareUnsigned(a[ao + i], p[i]) < 0;
+      }
+    }
+    return false; // equal to p
+  }
+
+  /** The limbs of a non-negative integer below 2^256. */
+  static long[] limbs(BigInteger v) {
+    if (v.signum() < 0 || v.bitLength() > 256) {
+      throw new IllegalArgumentException("not a 256-bit unsigned integer");
+    }
+    final long[] r = new long[4];
+    for (int i = 0; i < 4; i++) {
+      r[i] = v.shiftRight(64 * i).longValue();
+    }
+    return r;
+  }
+
+  /** The non-negative integer held in limbs at {@code ao}. */
+  static BigInteger toBigInteger(long[] a, int ao) {
+    final byte[] be = new byte[32];
+    toBytes(be, 0, a, ao);
+    return new BigInteger(1, be);
+  }
+}
