@@ -18,7 +18,6 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 
 /**
  * An X.509 certificate of the DCAP PKI, decoded once: every key is P-256 and every signature
@@ -36,12 +35,12 @@ public final class ParsedCertificate {
   private final Instant notBefore;
   private final Instant notAfter;
   private final Bytes spki;
-  private final ECPublicKeyParameters publicKey;
+  private final P256PublicKey publicKey;
   private final Extensions extensions;
   private final String description;
   // The issuer key this certificate's signature verified under: a chain seen again (the same certificate
   // object, from a verifier's memo) is not verified twice. Only a success is remembered, for that key object.
-  private volatile ECPublicKeyParameters verifiedIssuerKey;
+  private volatile P256PublicKey verifiedIssuerKey;
 
   private ParsedCertificate(byte[] derBytes, String what) throws PkiException {
     Certificate cert;
@@ -92,7 +91,7 @@ public final class ParsedCertificate {
     return issuer.equals(issuerCert.subject) && isSignedBy(issuerCert.publicKey);
   }
 
-  public boolean isSignedBy(ECPublicKeyParameters key) {
+  public boolean isSignedBy(P256PublicKey key) {
     if (key == verifiedIssuerKey) {
       return true;
     }
@@ -153,7 +152,7 @@ public final class ParsedCertificate {
     return spki;
   }
 
-  public ECPublicKeyParameters publicKey() {
+  public P256PublicKey publicKey() {
     return publicKey;
   }
 

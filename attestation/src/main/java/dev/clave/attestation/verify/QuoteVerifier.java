@@ -8,6 +8,7 @@ import dev.clave.attestation.collateral.CollateralFormatException;
 import dev.clave.attestation.collateral.CollateralRequest;
 import dev.clave.attestation.collateral.CollateralSource;
 import dev.clave.attestation.pki.EcdsaP256;
+import dev.clave.attestation.pki.P256PublicKey;
 import dev.clave.attestation.pki.PkiException;
 import dev.clave.attestation.quote.CertificationData;
 import dev.clave.attestation.quote.EnclaveReport;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 
 /**
  * Verifies DCAP quotes following Intel's algorithm (QVL), fail-closed. Thread-safe. It caches what is
@@ -43,7 +43,7 @@ public final class QuoteVerifier {
   private final CollateralSource collateralSource;
   private final Map<Bytes, Object> chains = new ConcurrentHashMap<>();
   private final Map<CollateralKey, Object> collaterals = new ConcurrentHashMap<>();
-  private final Map<Bytes, ECPublicKeyParameters> attestationKeys = new ConcurrentHashMap<>();
+  private final Map<Bytes, P256PublicKey> attestationKeys = new ConcurrentHashMap<>();
   private final CertificateMemo certificates;
 
   private record CollateralKey(Collateral collateral, String root) {}
@@ -102,7 +102,7 @@ public final class QuoteVerifier {
     }
 
     // Decoded first, as QVL does at parse time: an off-curve key is malformed, whatever else holds.
-    ECPublicKeyParameters ak = attestationKey(sig.attestationKey());
+    P256PublicKey ak = attestationKey(sig.attestationKey());
     PckChain chain = chain(cert.data());
     d.root = chain.root().name();
     d.fmspc = chain.extensions().fmspc();
@@ -178,8 +178,8 @@ public final class QuoteVerifier {
     return memoized(collaterals, new CollateralKey(c, root.name()), () -> VerifiedCollateral.verify(c, root, certificates));
   }
 
-  private ECPublicKeyParameters attestationKey(Bytes raw) throws Refusal {
-    ECPublicKeyParameters key = attestationKeys.get(raw);
+  private P256PublicKey attestationKey(Bytes raw) throws Refusal {
+    P256PublicKey key = attestationKeys.get(raw);
     if (key == null) {
       try {
         key = EcdsaP256.rawPublicKey(raw);

@@ -2,6 +2,7 @@ package dev.clave.attestation.sim;
 
 import dev.clave.attestation.Bytes;
 import dev.clave.attestation.pki.EcdsaP256;
+import dev.clave.attestation.pki.P256PublicKey;
 import dev.clave.attestation.pki.ParsedCertificate;
 import dev.clave.attestation.pki.PemCertificates;
 import dev.clave.attestation.pki.PkiException;
@@ -47,12 +48,19 @@ final class SimTesting {
         new BigInteger(1, Arrays.copyOfRange(s, 0, 32)), new BigInteger(1, Arrays.copyOfRange(s, 32, 64)));
   }
 
+  /** A raw x‖y key as BouncyCastle's, so checks stay independent of Clave's own P-256 code. */
   static ECPublicKeyParameters rawKey(Bytes xy) {
-    try {
-      return EcdsaP256.rawPublicKey(xy);
-    } catch (PkiException e) {
-      throw new AssertionError(e.getMessage());
-    }
+    byte[] sec1 = new byte[65];
+    sec1[0] = 0x04;
+    xy.copyTo(sec1, 1);
+    return new ECPublicKeyParameters(EcdsaP256.DOMAIN.getCurve().decodePoint(sec1), EcdsaP256.DOMAIN);
+  }
+
+  static boolean verifyRaw(P256PublicKey key, Bytes message, Bytes signature) {
+    byte[] xy = new byte[64];
+    System.arraycopy(key.x(), 0, xy, 0, 32);
+    System.arraycopy(key.y(), 0, xy, 32, 32);
+    return verifyRaw(rawKey(Bytes.wrap(xy)), message, signature);
   }
 
   /**
