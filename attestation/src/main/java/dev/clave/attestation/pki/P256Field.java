@@ -47,74 +47,290 @@ final class P256Field {
   /**
    * r = a·b·R⁻¹ mod p (the Montgomery product; for elements in Montgomery form, their product).
    *
-   * <p>Coarsely integrated operand scanning: each round adds a·b[i] to the running value t, then adds m·p
-   * with m = t mod 2^64 (−p⁻¹ ≡ 1) and shifts a limb out. With a &lt; p the running value stays below 2p
-   * (if t &lt; 2p then (t + a·b[i] + m·p) / 2^64 &lt; (2p + (2^64 − 1)·p + (2^64 − 1)·p) / 2^64 = 2p), so one
-   * final conditional subtraction makes it canonical. Requires a &lt; p; b may be any 256-bit value.
+   * <p>Coarsely integrated operand scanning, unrolled: each round adds a·b[i] to the running value t, then
+   * adds m·p with m = t mod 2^64 (−p⁻¹ ≡ 1) and shifts a limb out. With a &lt; p the running value stays
+   * below 2p (if t &lt; 2p then (t + a·b[i] + m·p) / 2^64 &lt; (2p + (2^64 − 1)·p + (2^64 − 1)·p) / 2^64 = 2p),
+   * so one final conditional subtraction makes it canonical. Requires a &lt; p; b may be any 256-bit value.
+   * (The rounds are written out: C2 does not unroll the loop form, which costs a third more.)
    */
   static void mul(long[] r, int ro, long[] a, int ao, long[] b, int bo) {
     final long a0 = a[ao];
     final long a1 = a[ao + 1];
     final long a2 = a[ao + 2];
     final long a3 = a[ao + 3];
-    long t0 = 0;
-    long t1 = 0;
-    long t2 = 0;
-    long t3 = 0;
-    long t4 = 0;
-    for (int i = 0; i < 4; i++) {
-      final long bi = b[bo + i];
-      // t += a·bi, a 5-limb value (t < 2p, a·bi < 2^320) plus a carry bit t5.
-      long lo = a0 * bi;
-      long hi = Math.unsignedMultiplyHigh(a0, bi);
-      t0 += lo;
-      long c = hi + lt(t0, lo); // hi ≤ 2^64 − 2, so no overflow
-      lo = a1 * bi;
-      hi = Math.unsignedMultiplyHigh(a1, bi);
-      lo += c;
-      hi += lt(lo, c);
-      t1 += lo;
-      c = hi + lt(t1, lo); // a1·bi + c + t1 < 2^128: the high limb cannot overflow
-      lo = a2 * bi;
-      hi = Math.unsignedMultiplyHigh(a2, bi);
-      lo += c;
-      hi += lt(lo, c);
-      t2 += lo;
-      c = hi + lt(t2, lo);
-      lo = a3 * bi;
-      hi = Math.unsignedMultiplyHigh(a3, bi);
-      lo += c;
-      hi += lt(lo, c);
-      t3 += lo;
-      c = hi + lt(t3, lo);
-      t4 += c;
-      final long t5 = lt(t4, c);
+    final long b0 = b[bo];
+    final long b1 = b[bo + 1];
+    final long b2 = b[bo + 2];
+    final long b3 = b[bo + 3];
+    long lo;
+    long hi;
+    long c;
+    long m;
+    long x;
+    long t5;
 
-      // t = (t + m·p) / 2^64 with m = t0. Since t0 + m·(2^64 − 1) = m·2^64, limb 0 vanishes and
-      // m + m·P1 = m·2^32 lands on the new limbs 0 and 1; m·P3 lands on the new limbs 2 and 3.
-      final long m = t0;
-      lo = m * P3;
-      hi = Math.unsignedMultiplyHigh(m, P3); // ≤ P3 − 1: adding two carries below cannot overflow
-      long x = m << 32;
-      t0 = t1 + x;
-      c = lt(t0, x);
-      x = (m >>> 32) + c;
-      t1 = t2 + x;
-      c = lt(t1, x);
-      lo += c;
-      hi += lt(lo, c);
-      t2 = t3 + lo;
-      hi += lt(t2, lo);
-      t3 = t4 + hi;
-      c = lt(t3, hi);
-      t4 = t5 + c;
-    }
+    // Round 0: t = a·b0 (t starts at zero), then the reduction step described at round 1.
+    long t0 = a0 * b0;
+    c = Math.unsignedMultiplyHigh(a0, b0);
+    lo = a1 * b0 + c;
+    long t2 = Math.unsignedMultiplyHigh(a1, b0) + lt(lo, c);
+    long t1 = lo;
+    lo = a2 * b0 + t2;
+    long t3 = Math.unsignedMultiplyHigh(a2, b0) + lt(lo, t2);
+    t2 = lo;
+    lo = a3 * b0 + t3;
+    long t4 = Math.unsignedMultiplyHigh(a3, b0) + lt(lo, t3);
+    t3 = lo;
+    m = t0;
+    x = m << 32;
+    t0 = t1 + x;
+    c = lt(t0, x);
+    x = (m >>> 32) + c;
+    t1 = t2 + x;
+    c = lt(t1, x);
+    lo = m - (m << 32) + c; // m·P3 = m·2^64 − m·2^32 + m, as hi:lo, plus the carry c
+    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c);
+    t2 = t3 + lo;
+    hi += lt(t2, lo);
+    t3 = t4 + hi;
+    t4 = lt(t3, hi);
+
+    // Round 1: t += a·b1; t = (t + m·p) / 2^64 with m = t0.
+    lo = a0 * b1;
+    hi = Math.unsignedMultiplyHigh(a0, b1);
+    t0 += lo;
+    c = hi + lt(t0, lo); // hi ≤ 2^64 − 2, so no overflow
+    lo = a1 * b1 + c;
+    hi = Math.unsignedMultiplyHigh(a1, b1) + lt(lo, c);
+    t1 += lo;
+    c = hi + lt(t1, lo); // a1·b1 + c + t1 < 2^128: the high limb cannot overflow
+    lo = a2 * b1 + c;
+    hi = Math.unsignedMultiplyHigh(a2, b1) + lt(lo, c);
+    t2 += lo;
+    c = hi + lt(t2, lo);
+    lo = a3 * b1 + c;
+    hi = Math.unsignedMultiplyHigh(a3, b1) + lt(lo, c);
+    t3 += lo;
+    c = hi + lt(t3, lo);
+    t4 += c;
+    t5 = lt(t4, c);
+    // t0 + m·(2^64 − 1) = m·2^64: limb 0 vanishes, and m + m·P1 = m·2^32 lands on the new limbs 0 and 1;
+    // m·P3 lands on the new limbs 2 and 3. P3 = 2^64 − 2^32 + 1, so m·P3 is shifts and subtractions.
+    m = t0;
+    x = m << 32;
+    t0 = t1 + x;
+    c = lt(t0, x);
+    x = (m >>> 32) + c;
+    t1 = t2 + x;
+    c = lt(t1, x);
+    lo = m - (m << 32) + c;
+    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c); // hi ≤ P3 − 1 before the carries: no overflow
+    t2 = t3 + lo;
+    hi += lt(t2, lo);
+    t3 = t4 + hi;
+    t4 = t5 + lt(t3, hi);
+
+    // Round 2.
+    lo = a0 * b2;
+    hi = Math.unsignedMultiplyHigh(a0, b2);
+    t0 += lo;
+    c = hi + lt(t0, lo);
+    lo = a1 * b2 + c;
+    hi = Math.unsignedMultiplyHigh(a1, b2) + lt(lo, c);
+    t1 += lo;
+    c = hi + lt(t1, lo);
+    lo = a2 * b2 + c;
+    hi = Math.unsignedMultiplyHigh(a2, b2) + lt(lo, c);
+    t2 += lo;
+    c = hi + lt(t2, lo);
+    lo = a3 * b2 + c;
+    hi = Math.unsignedMultiplyHigh(a3, b2) + lt(lo, c);
+    t3 += lo;
+    c = hi + lt(t3, lo);
+    t4 += c;
+    t5 = lt(t4, c);
+    m = t0;
+    x = m << 32;
+    t0 = t1 + x;
+    c = lt(t0, x);
+    x = (m >>> 32) + c;
+    t1 = t2 + x;
+    c = lt(t1, x);
+    lo = m - (m << 32) + c;
+    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c);
+    t2 = t3 + lo;
+    hi += lt(t2, lo);
+    t3 = t4 + hi;
+    t4 = t5 + lt(t3, hi);
+
+    // Round 3.
+    lo = a0 * b3;
+    hi = Math.unsignedMultiplyHigh(a0, b3);
+    t0 += lo;
+    c = hi + lt(t0, lo);
+    lo = a1 * b3 + c;
+    hi = Math.unsignedMultiplyHigh(a1, b3) + lt(lo, c);
+    t1 += lo;
+    c = hi + lt(t1, lo);
+    lo = a2 * b3 + c;
+    hi = Math.unsignedMultiplyHigh(a2, b3) + lt(lo, c);
+    t2 += lo;
+    c = hi + lt(t2, lo);
+    lo = a3 * b3 + c;
+    hi = Math.unsignedMultiplyHigh(a3, b3) + lt(lo, c);
+    t3 += lo;
+    c = hi + lt(t3, lo);
+    t4 += c;
+    t5 = lt(t4, c);
+    m = t0;
+    x = m << 32;
+    t0 = t1 + x;
+    c = lt(t0, x);
+    x = (m >>> 32) + c;
+    t1 = t2 + x;
+    c = lt(t1, x);
+    lo = m - (m << 32) + c;
+    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c);
+    t2 = t3 + lo;
+    hi += lt(t2, lo);
+    t3 = t4 + hi;
+    t4 = t5 + lt(t3, hi);
+
     reduceOnce(r, ro, t0, t1, t2, t3, t4);
   }
 
-  /** r = a² (Montgomery): a·a·R⁻¹ mod p. */
+  /**
+   * r = a² (Montgomery): a·a·R⁻¹ mod p, for a &lt; p. The 512-bit square takes 10 limb products (the six
+   * cross products once, then doubled, plus the four squares) instead of 16, and is then reduced by four
+   * Montgomery steps as in {@link #mul}, with the carry out of each step kept for the next one's top limb.
+   */
   static void sqr(long[] r, int ro, long[] a, int ao) {
     mul(r, ro, a, ao, a, ao);
+  }
+
+  static void sqrDedicated(long[] r, int ro, long[] a, int ao) {
+    final long a0 = a[ao];
+    final long a1 = a[ao + 1];
+    final long a2 = a[ao + 2];
+    final long a3 = a[ao + 3];
+    long lo;
+    long hi;
+    long c;
+
+    // Cross products Σ ai·aj·2^(64(i+j)), i < j, into limbs 1..6.
+    long t1 = a0 * a1;
+    c = Math.unsignedMultiplyHigh(a0, a1);
+    lo = a0 * a2 + c;
+    long t3 = Math.unsignedMultiplyHigh(a0, a2) + lt(lo, c);
+    long t2 = lo;
+    lo = a0 * a3 + t3;
+    long t4 = Math.unsignedMultiplyHigh(a0, a3) + lt(lo, t3);
+    t3 = lo;
+    lo = a1 * a2;
+    hi = Math.unsignedMultiplyHigh(a1, a2);
+    t3 += lo;
+    c = hi + lt(t3, lo);
+    lo = a1 * a3 + c;
+    long t5 = Math.unsignedMultiplyHigh(a1, a3) + lt(lo, c);
+    t4 += lo;
+    c = lt(t4, lo);
+    lo = a2 * a3;
+    hi = Math.unsignedMultiplyHigh(a2, a3);
+    t5 += c; // a1·a3 + c + t4 < 2^128: no overflow
+    t5 += lo;
+    long t6 = hi + lt(t5, lo);
+
+    // Doubled: limbs 1..7.
+    final long t7 = t6 >>> 63;
+    t6 = (t6 << 1) | (t5 >>> 63);
+    t5 = (t5 << 1) | (t4 >>> 63);
+    t4 = (t4 << 1) | (t3 >>> 63);
+    t3 = (t3 << 1) | (t2 >>> 63);
+    t2 = (t2 << 1) | (t1 >>> 63);
+    t1 <<= 1;
+
+    // Plus the squares ai²·2^(128i), one carry chain through all eight limbs.
+    long t0 = a0 * a0;
+    hi = Math.unsignedMultiplyHigh(a0, a0);
+    t1 += hi;
+    c = lt(t1, hi);
+    lo = a1 * a1 + c;
+    hi = Math.unsignedMultiplyHigh(a1, a1) + lt(lo, c);
+    t2 += lo;
+    hi += lt(t2, lo);
+    t3 += hi;
+    c = lt(t3, hi);
+    lo = a2 * a2 + c;
+    hi = Math.unsignedMultiplyHigh(a2, a2) + lt(lo, c);
+    t4 += lo;
+    hi += lt(t4, lo);
+    t5 += hi;
+    c = lt(t5, hi);
+    lo = a3 * a3 + c;
+    hi = Math.unsignedMultiplyHigh(a3, a3) + lt(lo, c);
+    t6 += lo;
+    hi += lt(t6, lo);
+    long t7s = t7 + hi; // the square is below 2^512: no carry out of limb 7
+
+    // Four Montgomery steps, as in mul: m = the lowest live limb; + m·p; drop that limb. `pending` is the
+    // carry out of a step's top limb, owed to the next step's top limb.
+    long m = t0;
+    long x = m << 32;
+    t1 += x;
+    c = lt(t1, x);
+    x = (m >>> 32) + c;
+    t2 += x;
+    c = lt(t2, x);
+    lo = m - (m << 32) + c;
+    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c);
+    t3 += lo;
+    hi += lt(t3, lo);
+    t4 += hi;
+    long pending = lt(t4, hi);
+
+    m = t1;
+    x = m << 32;
+    t2 += x;
+    c = lt(t2, x);
+    x = (m >>> 32) + c;
+    t3 += x;
+    c = lt(t3, x);
+    lo = m - (m << 32) + c;
+    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c) + pending;
+    t4 += lo;
+    hi += lt(t4, lo);
+    t5 += hi;
+    pending = lt(t5, hi);
+
+    m = t2;
+    x = m << 32;
+    t3 += x;
+    c = lt(t3, x);
+    x = (m >>> 32) + c;
+    t4 += x;
+    c = lt(t4, x);
+    lo = m - (m << 32) + c;
+    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c) + pending;
+    t5 += lo;
+    hi += lt(t5, lo);
+    t6 += hi;
+    pending = lt(t6, hi);
+
+    m = t3;
+    x = m << 32;
+    t4 += x;
+    c = lt(t4, x);
+    x = (m >>> 32) + c;
+    t5 += x;
+    c = lt(t5, x);
+    lo = m - (m << 32) + c;
+    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c) + pending;
+    t6 += lo;
+    hi += lt(t6, lo);
+    t7s += hi;
+    pending = lt(t7s, hi);
+
+    reduceOnce(r, ro, t4, t5, t6, t7s, pending);
   }
 
   /**
