@@ -7,6 +7,9 @@ import static dev.clave.attestation.pki.P256Field.neg;
 import static dev.clave.attestation.pki.P256Field.sqr;
 import static dev.clave.attestation.pki.P256Field.sub;
 import static dev.clave.attestation.pki.P256Field.times2;
+import static dev.clave.attestation.pki.P256Field.times3;
+import static dev.clave.attestation.pki.P256Field.times4;
+import static dev.clave.attestation.pki.P256Field.times8;
 
 /**
  * A mutable P-256 point in Jacobian coordinates (X, Y, Z), representing the affine point (X/Z², Y/Z³), with
@@ -81,9 +84,10 @@ final class P256Jacobian {
   }
 
   /**
-   * this = 2·this, by dbl-2001-b (EFD, short Weierstrass a = −3, Jacobian): 3M + 5S. Uses a = −3 through
-   * 3·X² + a·Z⁴ = 3·(X − Z²)·(X + Z²). Infinity stays infinity; P-256 has no point of order 2 (its order
-   * is prime), so Y ≠ 0 and the result of a finite point is finite.
+   * this = 2·this, by dbl-2001-b (EFD, short Weierstrass a = −3, Jacobian), which uses a = −3 through
+   * 3·X² + a·Z⁴ = 3·(X − Z²)·(X + Z²). Z3 is computed as 2·Y1·Z1, which equals its (Y1 + Z1)² − gamma −
+   * delta and saves three additions for a squaring turned product: 4M + 4S. Infinity stays infinity; P-256
+   * has no point of order 2 (its order is prime), so Y ≠ 0 and the double of a finite point is finite.
    */
   void twice() {
     if (isInfinity()) {
@@ -102,30 +106,24 @@ final class P256Jacobian {
     sub(t, tmp, c, X, t, delta);
     add(t, alpha, c, X, t, delta);
     mul(t, alpha, t, tmp, t, alpha);
-    times2(t, tmp, t, alpha);
-    add(t, alpha, t, tmp, t, alpha); // alpha = 3·(X1 − delta)·(X1 + delta)
-    add(c, Z, c, Y, c, Z);
-    sqr(c, Z, c, Z);
-    sub(c, Z, c, Z, t, gamma);
-    sub(c, Z, c, Z, t, delta); // Z3 = (Y1 + Z1)² − gamma − delta
-    times2(t, beta, t, beta);
-    times2(t, beta, t, beta); // 4·beta
+    times3(t, alpha, t, alpha); // alpha = 3·(X1 − delta)·(X1 + delta)
+    mul(c, Z, c, Y, c, Z);
+    times2(c, Z, c, Z); // Z3 = 2·Y1·Z1
+    times4(t, beta, t, beta); // 4·beta
     sqr(c, X, t, alpha);
-    sub(c, X, c, X, t, beta);
-    sub(c, X, c, X, t, beta); // X3 = alpha² − 8·beta
+    times2(t, tmp, t, beta);
+    sub(c, X, c, X, t, tmp); // X3 = alpha² − 8·beta
     sub(t, tmp, t, beta, c, X);
     mul(t, tmp, t, alpha, t, tmp); // alpha·(4·beta − X3)
     sqr(t, gamma, t, gamma);
-    times2(t, gamma, t, gamma);
-    times2(t, gamma, t, gamma);
-    times2(t, gamma, t, gamma); // 8·gamma²
+    times8(t, gamma, t, gamma); // 8·gamma²
     sub(c, Y, t, tmp, t, gamma); // Y3 = alpha·(4·beta − X3) − 8·gamma²
   }
 
   /**
    * this += (x2, ±y2), the affine point at {@code a[ao…ao+7]} (negated when {@code negate}), by
    * madd-2007-bl (EFD, Jacobian + affine, 7M + 4S) with Z3 computed as 2·Z1·H, which equals its
-   * (Z1 + H)² − Z1Z1 − HH. H = 0 means the x-coordinates agree: the points are equal (r = 0: double) or
+   * (Z1 + H)² − Z1Z1 − HH: 8M + 3S, and small multiples by shifts. H = 0 means the x-coordinates agree: the points are equal (r = 0: double) or
    * opposite (sum at infinity).
    */
   void addAffine(long[] a, int ao, boolean negate) {
@@ -164,14 +162,13 @@ final class P256Jacobian {
     mul(c, Z, c, Z, t, h);
     times2(c, Z, c, Z); // Z3 = 2·Z1·H
     sqr(t, i, t, h); // HH = H²
-    times2(t, i, t, i);
-    times2(t, i, t, i); // I = 4·HH
+    times4(t, i, t, i); // I = 4·HH
     mul(t, j, t, h, t, i); // J = H·I
     mul(t, v, c, X, t, i); // V = X1·I
     sqr(c, X, t, r);
     sub(c, X, c, X, t, j);
-    sub(c, X, c, X, t, v);
-    sub(c, X, c, X, t, v); // X3 = r² − J − 2·V
+    times2(t, u2, t, v); // U2 is dead: 2·V
+    sub(c, X, c, X, t, u2); // X3 = r² − J − 2·V
     sub(t, v, t, v, c, X);
     mul(t, v, t, r, t, v); // r·(V − X3)
     mul(t, j, c, Y, t, j);
@@ -230,14 +227,14 @@ final class P256Jacobian {
     mul(c, Z, c, Z, q, qo + Z);
     times2(c, Z, c, Z);
     mul(c, Z, c, Z, t, h); // Z3 = 2·Z1·Z2·H
-    times2(t, i, t, h);
-    sqr(t, i, t, i); // I = (2·H)²
+    sqr(t, i, t, h);
+    times4(t, i, t, i); // I = (2·H)² = 4·H²
     mul(t, j, t, h, t, i); // J = H·I
     mul(t, v, t, u1, t, i); // V = U1·I
     sqr(c, X, t, r);
     sub(c, X, c, X, t, j);
-    sub(c, X, c, X, t, v);
-    sub(c, X, c, X, t, v); // X3 = r² − J − 2·V
+    times2(t, z2z2, t, v); // Z2Z2 is dead: 2·V
+    sub(c, X, c, X, t, z2z2); // X3 = r² − J − 2·V
     sub(t, v, t, v, c, X);
     mul(t, v, t, r, t, v); // r·(V − X3)
     mul(t, s1, t, s1, t, j);

@@ -144,7 +144,7 @@ public final class P256PublicKey {
 
   /** u1 = e·s⁻¹ and u2 = r·s⁻¹ mod n as limbs; s is in [1, n − 1] and n is prime, so s⁻¹ exists. */
   private static long[][] scalars(byte[] digest, BigInteger r, BigInteger s) {
-    final BigInteger w = s.modInverse(N);
+    final BigInteger w = P256Field.toBigInteger(P256Scalar.invert(P256Field.limbs(s)), 0);
     final BigInteger e = new BigInteger(1, digest); // 256 bits: no truncation for a 256-bit n
     return new long[][] {P256Field.limbs(e.multiply(w).mod(N)), P256Field.limbs(r.multiply(w).mod(N))};
   }

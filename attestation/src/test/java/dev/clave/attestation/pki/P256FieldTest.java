@@ -209,6 +209,12 @@ class P256FieldTest {
       }
       P256Field.times2(r, 0, la, 0);
       assertThat(value(r)).isEqualTo(a.shiftLeft(1).mod(P));
+      P256Field.times3(r, 0, la, 0);
+      assertThat(value(r)).isEqualTo(a.multiply(BigInteger.valueOf(3)).mod(P));
+      P256Field.times4(r, 0, la, 0);
+      assertThat(value(r)).isEqualTo(a.shiftLeft(2).mod(P));
+      P256Field.times8(r, 0, la, 0);
+      assertThat(value(r)).isEqualTo(a.shiftLeft(3).mod(P));
       P256Field.neg(r, 0, la, 0);
       assertThat(value(r)).isEqualTo(a.negate().mod(P));
     }
@@ -216,6 +222,36 @@ class P256FieldTest {
     assertThat(sumsAtLeastP).isPositive();
     assertThat(sumsCarryingOut).isPositive();
     assertThat(borrows).isPositive();
+  }
+
+  @Test
+  void smallMultiplesOfEveryEdgeValueReduceFully() {
+    // Values just below k·p/8-style boundaries: k·a lands right at or past multiples of p and 2^256.
+    List<BigInteger> values = new ArrayList<>(edgeValues());
+    for (int k = 1; k < 8; k++) {
+      BigInteger q = P.multiply(BigInteger.valueOf(k));
+      for (int d : new int[] {2, 3, 4, 8}) {
+        for (int delta = -2; delta <= 2; delta++) {
+          BigInteger v = q.divide(BigInteger.valueOf(d)).add(BigInteger.valueOf(delta));
+          if (v.signum() >= 0 && v.compareTo(P) < 0) {
+            values.add(v);
+          }
+        }
+      }
+    }
+    long[] r = new long[4];
+    for (BigInteger a : values) {
+      long[] la = limbs(a);
+      for (int k : new int[] {2, 3, 4, 8}) {
+        switch (k) {
+          case 2 -> P256Field.times2(r, 0, la, 0);
+          case 3 -> P256Field.times3(r, 0, la, 0);
+          case 4 -> P256Field.times4(r, 0, la, 0);
+          default -> P256Field.times8(r, 0, la, 0);
+        }
+        assertThat(value(r)).as("%d·%s", k, a.toString(16)).isEqualTo(a.multiply(BigInteger.valueOf(k)).mod(P));
+      }
+    }
   }
 
   @Test
