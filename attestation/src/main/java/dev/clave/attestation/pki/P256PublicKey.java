@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * seen for the first time, which is the common case on a quote's first verification.
  *
  * <p>The first verifications of a key run one doubling chain for u1·G + u2·Q. After
- * {@value #TABLE_AFTER_VERIFIES} verifications the key builds its own fixed-window table (33 KB, about the
+ * {@value #TABLE_AFTER_VERIFIES} verifications the key builds its own fixed-window table (53 KB, about the
  * cost of a few verifications), published through a volatile field; from then on a verification is a sum
  * of table points, with no doubling. Keys that a caller keeps (known platforms, Intel's CAs) so become
  * fast; keys used once never pay for a table.
@@ -144,7 +144,7 @@ public final class P256PublicKey {
 
   /** u1 = e·s⁻¹ and u2 = r·s⁻¹ mod n as limbs; s is in [1, n − 1] and n is prime, so s⁻¹ exists. */
   private static long[][] scalars(byte[] digest, BigInteger r, BigInteger s) {
-    final BigInteger w = P256Field.toBigInteger(P256Scalar.invert(P256Field.limbs(s)), 0);
+    final BigInteger w = P256Field.toBigInteger(P256SafeGcd.MOD_N.invert(P256Field.limbs(s)), 0);
     final BigInteger e = new BigInteger(1, digest); // 256 bits: no truncation for a 256-bit n
     return new long[][] {P256Field.limbs(e.multiply(w).mod(N)), P256Field.limbs(r.multiply(w).mod(N))};
   }

@@ -10,12 +10,13 @@ final class P256Tables {
   static final int JACOBIAN = 12;
 
   /**
-   * Width of the signed fixed windows of the per-key table ({@link #fixedWindows}): 65 windows × 8 points,
-   * 33 KB per key, and 65 mixed additions per multiplication. Width 5 would save 13 additions for 53 KB.
+   * Width of the signed fixed windows of the per-key table ({@link #fixedWindows}): 52 windows × 16
+   * points, 53 KB per key, and at most 52 mixed additions per multiplication. (Width 4: 33 KB and 65
+   * additions.)
    */
-  static final int KEY_WINDOW = 4;
-  /** Width of the generator's signed fixed windows: 43 windows × 32 points (88 KB, once), 43 additions. */
-  static final int GENERATOR_WINDOW = 6;
+  static final int KEY_WINDOW = 5;
+  /** Width of the generator's signed fixed windows: 37 windows × 64 points (151 KB, once), 37 additions. */
+  static final int GENERATOR_WINDOW = 7;
   /** NAF width for G in the doubling chain: 64 odd multiples (4 KB, once), about 256/9 additions. */
   static final int GENERATOR_WNAF = 8;
   /** NAF width for a fresh key: 8 odd multiples (7 additions to build), about 256/6 additions. */
