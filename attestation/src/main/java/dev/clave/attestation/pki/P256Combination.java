@@ -12,7 +12,7 @@ final class P256Combination {
   /**
    * For a key without a table: one doubling chain (about 256 doublings) shared by both scalars, adding
    * odd multiples of Q (width-{@value P256Tables#KEY_WNAF} NAF, 8 affine points computed here) and of G
-   * (width-{@value P256Tables#GENERATOR_WNAF} NAF, 64 affine points precomputed once) as their NAF digits
+   * (width-{@value P256Tables#GENERATOR_WNAF} NAF, 256 affine points precomputed once) as their NAF digits
    * come up. The additions handle coinciding points, so adversarial scalars cannot derail it.
    */
   static void withDoublings(P256Jacobian acc, long[] u1, long[] u2, long[] q, int qo) {
