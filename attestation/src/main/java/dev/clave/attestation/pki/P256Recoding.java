@@ -29,7 +29,7 @@ final class P256Recoding {
   /**
    * Writes the width-w NAF of k into {@code digits} (length ≥ {@link #WNAF_LENGTH}, all zero on entry):
    * k = Σ digits[i]·2^i with every nonzero digit odd, |digit| &lt; 2^(w−1), and at least w − 1 zeros after
-   * it. Returns the highest index holding a nonzero digit, or −1 when k = 0. 2 ≤ w ≤ 8.
+   * it. Returns the highest index holding a nonzero digit, or −1 when k = 0. 2 ≤ w ≤ 30.
    *
    * <p>Scans upwards; at a bit differing from the carry it takes w bits (plus the carry: an odd value in
    * [1, 2^w − 1]) and maps values ≥ 2^(w−1) to value − 2^w, carrying 1. A window reaching past bit 255 has

@@ -10,14 +10,15 @@ final class P256Tables {
   static final int JACOBIAN = 12;
 
   /**
-   * Width of the signed fixed windows of the per-key table ({@link #fixedWindows}): 65 windows × 8 points,
-   * 33 KB per key, and 65 mixed additions per multiplication. Width 5 would save 13 additions for 53 KB.
+   * Width of the signed fixed windows of the per-key table ({@link #fixedWindows}): 52 windows × 16
+   * points, 53 KB per key, and at most 52 mixed additions per multiplication. (Width 4: 33 KB and 65
+   * additions.)
    */
-  static final int KEY_WINDOW = 4;
-  /** Width of the generator's signed fixed windows: 43 windows × 32 points (88 KB, once), 43 additions. */
-  static final int GENERATOR_WINDOW = 6;
-  /** NAF width for G in the doubling chain: 64 odd multiples (4 KB, once), about 256/9 additions. */
-  static final int GENERATOR_WNAF = 8;
+  static final int KEY_WINDOW = 5;
+  /** Width of the generator's signed fixed windows: 37 windows × 64 points (151 KB, once), 37 additions. */
+  static final int GENERATOR_WINDOW = 7;
+  /** NAF width for G in the doubling chain: 256 odd multiples (16 KB, once), about 256/11 additions. */
+  static final int GENERATOR_WNAF = 10;
   /** NAF width for a fresh key: 8 odd multiples (7 additions to build), about 256/6 additions. */
   static final int KEY_WNAF = 5;
 
@@ -114,7 +115,7 @@ final class P256Tables {
     return out;
   }
 
-  /** G's odd multiples G, 3G, …, 127G (affine), for the NAF digits of u1 in the doubling chain. */
+  /** G's odd multiples G, 3G, …, 511G (affine), for the NAF digits of u1 in the doubling chain. */
   static final class GeneratorOddMultiples {
     static final long[] TABLE =
         toAffine(oddMultiples(P256Curve.G_AFFINE, 0, 1 << (GENERATOR_WNAF - 2)), 1 << (GENERATOR_WNAF - 2));

@@ -257,7 +257,7 @@ class P256PointTest {
 
   @Test
   void wnafRecodesEveryScalarWithinItsDigitRules() {
-    for (int w = 2; w <= 8; w++) {
+    for (int w = 2; w <= 10; w++) {
       for (BigInteger k : recodingScalars()) {
         int[] d = new int[P256Recoding.WNAF_LENGTH];
         int top = P256Recoding.wnaf(scalar(k), w, d);

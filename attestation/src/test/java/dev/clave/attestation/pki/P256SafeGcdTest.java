@@ -8,11 +8,16 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** P256Scalar's inversion modulo n against BigInteger.modInverse. */
-class P256ScalarTest {
+/** P256SafeGcd's inversions modulo n and modulo p against BigInteger.modInverse. */
+class P256SafeGcdTest {
   static final BigInteger N = P256Curve.N;
+  static final BigInteger P = P256Field.P;
 
   static List<BigInteger> edgeScalars() {
+    return edgeValues(N);
+  }
+
+  static List<BigInteger> edgeValues(BigInteger N) {
     List<BigInteger> out = new ArrayList<>();
     for (int k = 1; k <= 64; k++) {
       out.add(BigInteger.valueOf(k));
@@ -32,8 +37,23 @@ class P256ScalarTest {
   }
 
   @Test
-  void inverseMatchesBigIntegerOnEdgeAndRandomScalars() {
-    List<BigInteger> values = new ArrayList<>(edgeScalars());
+  void inverseModNMatchesBigIntegerOnEdgeAndRandomScalars() {
+    check(P256SafeGcd.MOD_N, N);
+  }
+
+  @Test
+  void inverseModPMatchesBigIntegerOnEdgeAndRandomElements() {
+    check(P256SafeGcd.MOD_P, P);
+  }
+
+  @Test
+  void zeroMapsToZero() {
+    assertThat(P256SafeGcd.MOD_N.invert(new long[4])).containsOnly(0L);
+    assertThat(P256SafeGcd.MOD_P.invert(new long[4])).containsOnly(0L);
+  }
+
+  static void check(P256SafeGcd inverter, BigInteger N) {
+    List<BigInteger> values = new ArrayList<>(edgeValues(N));
     SplittableRandom rnd = new SplittableRandom(5);
     for (int i = 0; i < 20000; i++) {
       byte[] b = new byte[33];
@@ -45,7 +65,7 @@ class P256ScalarTest {
     }
     List<String> failures = new ArrayList<>();
     for (BigInteger v : values) {
-      BigInteger got = P256Field.toBigInteger(P256Scalar.invert(P256Field.limbs(v)), 0);
+      BigInteger got = P256Field.toBigInteger(inverter.invert(P256Field.limbs(v)), 0);
       if (!got.equals(v.modInverse(N))) {
         failures.add(v.toString(16));
       }
@@ -58,11 +78,11 @@ class P256ScalarTest {
     SplittableRandom rnd = new SplittableRandom(6);
     for (int i = 0; i < 1000; i++) {
       long[] a = {rnd.nextLong(), rnd.nextLong(), rnd.nextLong(), rnd.nextLong()};
-      long[] s = P256Scalar.toSigned62(a);
+      long[] s = P256SafeGcd.toSigned62(a);
       for (int j = 0; j < 4; j++) {
         assertThat(s[j]).isBetween(0L, (1L << 62) - 1);
       }
-      assertThat(P256Scalar.fromSigned62(s)).isEqualTo(a);
+      assertThat(P256SafeGcd.fromSigned62(s)).isEqualTo(a);
     }
   }
 }
