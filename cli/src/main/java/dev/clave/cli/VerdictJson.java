@@ -6,7 +6,6 @@ import dev.clave.attestation.quote.TdReport;
 import dev.clave.attestation.verify.Verdict;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** The JSON form of a verdict: stable field names, hex in lower case, absent values as null. */

@@ -1,34 +1,20 @@
 package dev.clave.attestation.sim;
 
+import static dev.clave.attestation.sim.SimScenarios.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.clave.attestation.Bytes;
 import dev.clave.attestation.TcbStatus;
 import dev.clave.attestation.collateral.Collateral;
-import dev.clave.attestation.collateral.CollateralException;
-import dev.clave.attestation.collateral.CollateralSource;
-import dev.clave.attestation.pki.PckExtensions;
 import dev.clave.attestation.quote.EnclaveReport;
 import dev.clave.attestation.quote.TdReport;
 import dev.clave.attestation.quote.TeeType;
 import dev.clave.attestation.verify.QuoteVerifier;
 import dev.clave.attestation.verify.ReasonCode;
 import dev.clave.attestation.verify.Verdict;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.DEROctetString;
-import org.bouncycastle.asn1.DERSequence;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,39 +25,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  * is reached with simulation collateral, by the same {@link QuoteVerifier} that checks hardware quotes.
  */
 class SimVerificationTest {
-  static final Instant NOW = SimScenarios.NOW;
-  static final Instant AT = SimScenarios.AT;
-  static final int REPORT_BODY = SimScenarios.REPORT_BODY;
-  static final int ISV_SIGNATURE = SimScenarios.ISV_SIGNATURE;
-  static final int ATTESTATION_KEY = SimScenarios.ATTESTATION_KEY;
-  static final int QE_REPORT = SimScenarios.QE_REPORT;
-  static final int QE_REPORT_SIGNATURE = SimScenarios.QE_REPORT_SIGNATURE;
-  static final int QE_AUTH_DATA = SimScenarios.QE_AUTH_DATA;
-
   static final SimulationRoot root = SimScenarios.root();
   static final SimPlatform platform = SimScenarios.platform();
   static final SimCollateral collateral = SimScenarios.collateral();
   static final SimCollateral tdxCollateral = SimScenarios.tdxCollateral();
   static final QuoteVerifier verifier = verifier(collateral.collateral());
 
-  static CollateralOptions.Builder options() {
-    return SimScenarios.options();
-  }
-
   static QuoteVerifier verifier(Collateral c) {
     return QuoteVerifier.builder().trustRoot(root.trustedRoot()).collateralSource(r -> c).build();
-  }
-
-  static byte[] sgxQuote(SimPlatform p) {
-    return SimScenarios.sgxQuote(p);
-  }
-
-  static SimPlatform platformWithSvn(int svn) {
-    return SimScenarios.platformWithSvn(svn);
-  }
-
-  static byte[] flip(byte[] quote, int offset) {
-    return SimScenarios.flip(quote, offset);
   }
 
   @Test
