@@ -149,7 +149,7 @@ class CollateralBundleTest {
     Files.writeString(d1.resolve("pck_crl.der"), "-----BEGIN X509 CRL-----");
     assertThatThrownBy(() -> CollateralBundle.open(d1))
         .isInstanceOf(CollateralFormatException.class)
-        .hasMessage("pck_crl.der is not a DER X.509 CRL");
+        .hasMessage("pck_crl.der is not a DER X.509 CRL: CertificateList at offset 0: expected tag 0x30, found 0x2D");
 
     Path d2 = copy(CollateralSets.PHALA_TDX);
     Files.writeString(d2.resolve("tcb_info_issuer_chain.pem"), "no certificates here\n");

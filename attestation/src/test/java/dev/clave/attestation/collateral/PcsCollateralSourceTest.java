@@ -357,7 +357,7 @@ class PcsCollateralSourceTest {
 
     assertThatThrownBy(() -> source(fake.source()).fetch(SGX))
         .isInstanceOf(CollateralFormatException.class)
-        .hasMessage("GET " + fake.baseUrl() + "/sgx/certification/v4/pckcrl?ca=processor&encoding=der: PCK CRL is not a DER X.509 CRL");
+        .hasMessage("GET " + fake.baseUrl() + "/sgx/certification/v4/pckcrl?ca=processor&encoding=der: PCK CRL is not a DER X.509 CRL: CertificateList at offset 0: expected tag 0x30, found 0x6E");
   }
 
   @Test
