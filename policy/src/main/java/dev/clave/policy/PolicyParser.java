@@ -104,19 +104,28 @@ public final class PolicyParser {
   private final Map<String, Node> secretNodes = new HashMap<>();
   /** Strings to check for placeholders once all secret names are known: (node, text). */
   private final List<Object[]> placeholderUses = new ArrayList<>();
+  private final Map<String, Node> fragmentValues = new HashMap<>();
+  private final Map<String, SecretSpec.SecretImport> fragmentImports = new HashMap<>();
+  private final FragmentResolver fragments;
 
-  private PolicyParser(String text, String file) {
+  private PolicyParser(String text, String file, FragmentResolver fragments) {
     this.yaml = new Yaml(file);
     this.text = text;
+    this.fragments = fragments;
   }
 
-  /** Parses {@code text}; {@code file} names it in problems. */
+  /** Parses {@code text}; {@code file} names it in problems. Imported config-fragments are not available. */
   public static Session parse(String text, String file) throws PolicyException {
+    return parse(text, file, FragmentResolver.NONE);
+  }
+
+  /** Parses {@code text}, taking imported config-fragments from {@code fragments} (CAS passes its store). */
+  public static Session parse(String text, String file, FragmentResolver fragments) throws PolicyException {
     if (text.length() > MAX_POLICY_BYTES || text.getBytes(StandardCharsets.UTF_8).length > MAX_POLICY_BYTES) {
       throw new PolicyException(List.of(new PolicyProblem(file, 1, 1,
           "the policy is larger than " + MAX_POLICY_BYTES + " bytes")));
     }
-    return new PolicyParser(text, file).run();
+    return new PolicyParser(text, file, fragments).run();
   }
 
   /** Reads and parses a UTF-8 file. */
@@ -167,11 +176,13 @@ public final class PolicyParser {
     }
     // Secrets first: placeholders and references elsewhere are checked against their names.
     List<SecretSpec> secrets = secrets(top.get("secrets"));
-    Security security = top.has("security") ? security(top.get("security")) : Security.DEFAULT;
+    Node securityNode = top.has("security") ? expand(top.get("security"), "security") : null;
+    Security security = securityNode != null ? security(securityNode) : Security.DEFAULT;
     List<Volume> volumes = volumes(top.get("volumes"));
     List<Image> images = images(top.get("images"), volumes);
     List<Service> services = services(top.get("services"), security, images);
-    AccessPolicy access = top.has("access_policy") ? accessPolicy(top.get("access_policy")) : AccessPolicy.DEFAULT;
+    Node accessNode = top.has("access_policy") ? expand(top.get("access_policy"), "access_policy") : null;
+    AccessPolicy access = accessNode != null ? accessPolicy(accessNode) : AccessPolicy.DEFAULT;
     checkPlaceholders();
     if (!yaml.problems.isEmpty()) {
       throw new PolicyException(yaml.problems);
@@ -370,10 +381,12 @@ public final class PolicyParser {
     if (f.has("attestation") && f.has("mrenclaves")) {
       yaml.problem(f.key("mrenclaves"), where + ": use either attestation or the older mrenclaves, not both");
     } else if (f.has("attestation")) {
-      Node a = f.get("attestation");
-      if (a instanceof SequenceNode) {
+      Node a = expand(f.get("attestation"), where + ": attestation");
+      if (a == null) {
+        // the fragment's problem is reported already
+      } else if (a instanceof SequenceNode) {
         int i = 1;
-        for (Node v : yaml.items(a, "attestation", false)) {
+        for (Node v : expandItems(yaml.items(a, "attestation", false), where + ": attestation")) {
           Service.AttestationVariant variant = variant(v, where + ": attestation variant " + i++);
           if (variant != null) {
             variants.add(variant);
@@ -397,7 +410,7 @@ public final class PolicyParser {
           + " (or set security.attestation.mode: none to disable attestation)");
     }
     List<String> platforms = new ArrayList<>();
-    for (Node p : yaml.items(f.get("platforms"), where + ": platforms", false)) {
+    for (Node p : expandItems(yaml.items(f.get("platforms"), where + ": platforms", false), where + ": platforms")) {
       String id = platform(p, where);
       if (id != null) {
         platforms.add(id);
@@ -667,7 +680,11 @@ public final class PolicyParser {
       return new Security(AttestationRules.Mode.HARDWARE, Set.of(), AttestationRules.AdvisoryRule.NONE, List.of(), null,
           token, singleton, false);
     }
-    Node an = f.get("attestation");
+    Node an = expand(f.get("attestation"), "security.attestation");
+    if (an == null) {
+      return new Security(AttestationRules.Mode.HARDWARE, Set.of(), AttestationRules.AdvisoryRule.NONE, List.of(), null,
+          token, singleton, false);
+    }
     Yaml.Fields a = yaml.fields(an, "security.attestation", SECURITY_ATTESTATION);
     AttestationRules.Mode mode = AttestationRules.Mode.HARDWARE;
     String m = yaml.optionalText(a.get("mode"), "security.attestation.mode");
@@ -950,6 +967,9 @@ public final class PolicyParser {
         if (name != null && !secretKinds.containsKey(name)) {
           secretKinds.put(name, kind);
           secretNodes.put(name, item);
+          if (kind == SecretKind.CONFIG_FRAGMENT) {
+            fragmentSource(name, (MappingNode) item);
+          }
         }
       }
     }
@@ -1322,7 +1342,7 @@ public final class PolicyParser {
       }
       return new AccessPolicy.RequireAtLeast(Math.max(count, 1), nested);
     }
-    List<Node> items = n instanceof MappingNode ? List.of(n) : yaml.items(n, where, true);
+    List<Node> items = n instanceof MappingNode ? List.of(n) : expandItems(yaml.items(n, where, true), where);
     List<Principal> principals = new ArrayList<>();
     for (Node item : items) {
       Principal p = principal(item, where, governance);
@@ -1395,6 +1415,84 @@ public final class PolicyParser {
       return null;
     }
     return new Principal.Signer(normalized);
+  }
+
+  // ---------------------------------------------------------------- config fragments
+
+  /** Where a config-fragment's YAML comes from: its own {@code value}, or its {@code import}. */
+  private void fragmentSource(String name, MappingNode item) {
+    for (NodeTuple t : item.getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k) {
+        if (k.getValue().equals("value")) {
+          fragmentValues.put(name, t.getValueNode());
+        } else if (k.getValue().equals("import") && t.getValueNode() instanceof MappingNode imp) {
+          String session = null;
+          String secret = null;
+          for (NodeTuple i : imp.getValue()) {
+            if (i.getKeyNode() instanceof ScalarNode ik && i.getValueNode() instanceof ScalarNode iv) {
+              if (ik.getValue().equals("session")) {
+                session = iv.getValue();
+              } else if (ik.getValue().equals("secret")) {
+                secret = iv.getValue();
+              }
+            }
+          }
+          if (session != null && secret != null) {
+            fragmentImports.put(name, new SecretSpec.SecretImport(session, secret));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A section written as {@code $$SCONE::fragment$$} (reference §1.4, §1.9): the config-fragment's YAML in
+   * its place; any other node as it is. An imported fragment comes from {@link FragmentResolver}; a
+   * fragment that is not available is a problem at the placeholder.
+   */
+  private Node expand(Node n, String where) {
+    if (!(n instanceof ScalarNode s) || !isPlaceholder(s.getValue())) {
+      return n;
+    }
+    String body = s.getValue().substring(PLACEHOLDER_START.length(), s.getValue().length() - 2);
+    if (secretKinds.get(body) != SecretKind.CONFIG_FRAGMENT) {
+      return n;
+    }
+    Node local = fragmentValues.get(body);
+    if (local != null) {
+      return local;
+    }
+    SecretSpec.SecretImport imp = fragmentImports.get(body);
+    if (imp == null) {
+      yaml.problem(n, where + ": the config-fragment " + body + " has neither a value nor an import");
+      return null;
+    }
+    java.util.Optional<String> text = fragments.fragment(imp);
+    if (text.isEmpty()) {
+      yaml.problem(n, where + ": the config-fragment " + body + " is imported from session " + imp.session()
+          + ", which is not available here" + (fragments == FragmentResolver.NONE ? " (fragments of other sessions are resolved by CAS)" : ""));
+      return null;
+    }
+    Yaml inner = new Yaml(yaml.file + " (fragment " + body + " from " + imp.session() + ")");
+    Node composed = inner.compose(text.get());
+    if (composed == null) {
+      yaml.problem(n, where + ": the config-fragment " + body + " from session " + imp.session() + " is not valid YAML");
+    }
+    return composed;
+  }
+
+  /** List items with fragment placeholders replaced; a fragment that is a list is spliced in (flattened). */
+  private List<Node> expandItems(List<Node> items, String where) {
+    List<Node> out = new ArrayList<>(items.size());
+    for (Node item : items) {
+      Node e = expand(item, where);
+      if (e instanceof SequenceNode seq && e != item) {
+        out.addAll(seq.getValue());
+      } else if (e != null) {
+        out.add(e);
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- placeholders

@@ -77,9 +77,11 @@ final class Yaml {
     return "";
   }
 
+  /** A problem at {@code at}; a node from an imported fragment names the fragment (its mark's label). */
   void problem(Node at, String message) {
     Optional<Mark> m = at == null ? Optional.empty() : at.getStartMark();
-    problems.add(new PolicyProblem(file, m.map(x -> x.getLine() + 1).orElse(1), m.map(x -> x.getColumn() + 1).orElse(1), message));
+    String where = m.map(Mark::getName).filter(n -> !n.isEmpty()).orElse(file);
+    problems.add(new PolicyProblem(where, m.map(x -> x.getLine() + 1).orElse(1), m.map(x -> x.getColumn() + 1).orElse(1), message));
   }
 
   static boolean isNull(Node n) {
