@@ -226,7 +226,7 @@ public final class AttestationDecision {
     if (v.mrenclaves().isEmpty() && s == null) {
       return add(failures, new Failure(Code.EMPTY_VARIANT, n,
           prefix + "the variant names neither mrenclave nor signer, so it matches nothing",
-          "add mrenclave or signer" + (single ? " to the variant" : of), NONE, List.of()));
+          "add mrenclave or signer to " + (single ? "the variant" : "variant " + n), NONE, List.of()));
     }
     if (!v.mrenclaves().isEmpty() && !v.mrenclaves().contains(e.mrenclave())) {
       failures = add(failures, new Failure(Code.MRENCLAVE_MISMATCH, n,

@@ -102,8 +102,9 @@ public record Evidence(
    *       verdict's reason and message;
    *   <li>required: {@code root} ("intel" or "simulation"), {@code tcbStatus}, {@code advisoryIds},
    *       {@code debug}, and for SGX {@code mrenclave}, {@code mrsigner}, {@code isvProdId}, {@code isvSvn};
-   *   <li>optional: {@code teeType} ("SGX", the default, or "TDX"), {@code platformId} (64 hex digits, the
-   *       SHA-256 of the attestation key that verdicts print, or {@code INTEL_QE_ID:} and 32 hex digits);
+   *   <li>optional: {@code teeType} ("SGX" or "TDX"; absent means SGX), {@code platformId} (absent or null
+   *       means none; else 64 hex digits, the SHA-256 of the attestation key that verdicts print, or {@code
+   *       INTEL_QE_ID:} and 32 hex digits);
    *   <li>the other fields a verdict prints ({@code tcbDate}, {@code qeTcbStatus}, {@code quoteVersion},
    *       {@code fmspc}, {@code attributes}, {@code reportData}, {@code td}, {@code collateralNotAfter},
    *       {@code verifiedAt}, {@code reason}, {@code message}) are type-checked and otherwise ignored.

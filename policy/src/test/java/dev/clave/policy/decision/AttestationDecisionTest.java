@@ -310,7 +310,7 @@ class AttestationDecisionTest {
         "the variant names neither mrenclave nor signer, so it matches nothing", "add mrenclave or signer to the variant"));
     assertThat(beside.failures()).extracting(Failure::text).containsExactly(
         "variant 1: the variant names neither mrenclave nor signer, so it matches nothing: add mrenclave or signer"
-            + " of variant 1",
+            + " to variant 1",
         "variant 2: MRENCLAVE 33d8736db756ed49… is not listed: add " + MRE_A + " to the mrenclave list of variant 2");
     assertThat(decide(rules().variants(empty, mrenclaves(MRE_A)), evidence()).matchedVariant()).isEqualTo(2);
   }
