@@ -147,8 +147,14 @@ public enum SecretEncoding {
       }
     }
     throw new SecretException(
-        "suffix '" + suffix + "' is not valid for a " + kind.yamlName() + " secret; allowed: "
+        "suffix '" + suffix + "' is not valid for " + withArticle(kind) + " secret; allowed: "
             + quoted(allowedSuffixes(kind)));
+  }
+
+  /** "an x509", "a binary": for messages. */
+  static String withArticle(SecretKind kind) {
+    String name = kind.yamlName();
+    return ("aeioux".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
   }
 
   static String quoted(List<String> suffixes) {

@@ -179,7 +179,7 @@ public final class SecretGenerator {
     }
     if (t.kind() != kind) {
       throw new SecretException(
-          "secret '" + s.name() + "': " + field + " '" + target + "' is a " + t.kind().yamlName()
+          "secret '" + s.name() + "': " + field + " '" + target + "' is " + SecretEncoding.withArticle(t.kind())
               + " secret, not " + kind.yamlName());
     }
   }
