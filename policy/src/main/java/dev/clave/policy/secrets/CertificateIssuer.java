@@ -95,6 +95,10 @@ final class CertificateIssuer {
       if (!request.issuer().isCa()) {
         throw new IllegalArgumentException("its issuer is not a CA certificate (basicConstraints CA:false)");
       }
+      boolean[] issuerUsage = request.issuer().x509().getKeyUsage();
+      if (issuerUsage != null && !issuerUsage[5]) {
+        throw new IllegalArgumentException("its issuer's key usage does not include keyCertSign");
+      }
       Instant issuerNotAfter = issuerCert.getNotAfter().toInstant();
       if (!issuerNotAfter.isAfter(request.now())) {
         throw new IllegalArgumentException("its issuer expired at " + issuerNotAfter);

@@ -226,7 +226,9 @@ final class KeyMaterial {
 
   /**
    * A new key, PKCS#8 DER. Ed25519 keys are written as RFC 5958 {@code OneAsymmetricKey} version 2 (with the
-   * public key), which is what SCONE emits and what the JDK's KeyFactory reads back.
+   * public key), which is what SCONE emits; the JDK's KeyFactory reads both version 1 and version 2 (its
+   * PKCS8Key accepts both since JDK 16), and the tests load the generated keys with it. Other types are
+   * written as the JDK encodes them (version 1; EC keys without the optional public key).
    */
   static byte[] generate(KeyType type, SecureRandom random) {
     try {
