@@ -4,7 +4,11 @@ import dev.clave.policy.AccessPolicy.AccessRule;
 import dev.clave.policy.AccessPolicy.Principal;
 import dev.clave.policy.decision.AttestationRules;
 import dev.clave.policy.decision.Tolerance;
+import dev.clave.policy.secrets.CommandSplitter;
+import dev.clave.policy.secrets.HostArguments;
 import dev.clave.policy.secrets.KeyType;
+import dev.clave.policy.secrets.Placeholders;
+import dev.clave.policy.secrets.SecretException;
 import dev.clave.policy.secrets.SecretKind;
 import dev.clave.policy.secrets.SecretSpec;
 import java.io.IOException;
@@ -51,7 +55,6 @@ public final class PolicyParser {
   private static final Pattern HEX = Pattern.compile("[0-9A-Fa-f]*");
   private static final Pattern ADVISORY = Pattern.compile("INTEL-SA-[0-9]{5}");
   private static final Pattern HOST_ENV_KEY = Pattern.compile("(?:\\\\@\\\\@|@@)([A-Za-z_][A-Za-z0-9_]*)");
-  private static final Pattern HOST_ARG = Pattern.compile("@@([0-9]+)");
   private static final Pattern TEMPLATE_VAR = Pattern.compile("\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?");
   private static final Pattern VALID_FOR =
       Pattern.compile("([0-9]{1,6})\\s*(d|days?|w|weeks?|y|years?|h|hours?)", Pattern.CASE_INSENSITIVE);
@@ -103,7 +106,7 @@ public final class PolicyParser {
   private final Map<String, SecretKind> secretKinds = new HashMap<>();
   private final Map<String, Node> secretNodes = new HashMap<>();
   /** Strings to check for placeholders once all secret names are known: (node, text). */
-  private final List<Object[]> placeholderUses = new ArrayList<>();
+  private final List<PlaceholderUse> placeholderUses = new ArrayList<>();
   private final Map<String, Node> fragmentValues = new HashMap<>();
   private final Map<String, SecretSpec.SecretImport> fragmentImports = new HashMap<>();
   private final FragmentResolver fragments;
@@ -289,7 +292,7 @@ public final class PolicyParser {
       return null;
     }
     if (isPlaceholder(v)) {
-      usesPlaceholders(n, v);
+      usesPlaceholders(n, v, Placeholders.Context.TEXT);
       return v;
     }
     return hexField(n, what, bytes, false);
@@ -343,25 +346,29 @@ public final class PolicyParser {
     boolean commandIsList = false;
     if (f.has("command")) {
       Node c = f.get("command");
-      if (c instanceof SequenceNode) {
-        commandIsList = true;
-        for (Node arg : yaml.items(c, "command", false)) {
-          String a = yaml.text(arg, where + ": a command argument");
-          if (a != null) {
-            noNul(arg, a, where + ": command");
-            usesPlaceholders(arg, a);
-            command.add(a);
+      try {
+        if (c instanceof SequenceNode) {
+          commandIsList = true;
+          List<String> written = new ArrayList<>();
+          for (Node arg : yaml.items(c, "command", false)) {
+            String a = yaml.text(arg, where + ": a command argument");
+            if (a != null) {
+              usesPlaceholders(arg, a, Placeholders.Context.TEXT);
+              written.add(a);
+            }
+          }
+          command.addAll(CommandSplitter.fromList(written));
+        } else {
+          String line = yaml.text(c, where + ": command");
+          if (line != null) {
+            usesPlaceholders(c, line, Placeholders.Context.TEXT);
+            command.addAll(CommandSplitter.split(line));
           }
         }
-      } else {
-        String line = yaml.text(c, where + ": command");
-        if (line != null) {
-          noNul(c, line, where + ": command");
-          usesPlaceholders(c, line);
-          command.addAll(splitCommand(c, line, where));
-        }
+        HostArguments.validate(command);
+      } catch (SecretException e) {
+        yaml.problem(c, where + ": " + e.getMessage());
       }
-      hostArguments(c, command, where);
     }
     Map<String, String> env = new TreeMap<>();
     List<String> hostEnv = new ArrayList<>();
@@ -441,76 +448,6 @@ public final class PolicyParser {
     }
   }
 
-  /**
-   * A command string split at whitespace; '…' quotes literally, "…" quotes with \" and \\ escapes. The
-   * split arguments are what the runtime receives.
-   */
-  private List<String> splitCommand(Node n, String line, String where) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean inArg = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (c == '\'' || c == '"') {
-        int close = c == '\'' ? line.indexOf('\'', i + 1) : closingDoubleQuote(line, i + 1);
-        if (close < 0) {
-          yaml.problem(n, where + ": command has an unterminated " + (c == '\'' ? "single" : "double") + " quote at character " + (i + 1));
-          return out;
-        }
-        String inner = line.substring(i + 1, close);
-        cur.append(c == '"' ? inner.replace("\\\"", "\"").replace("\\\\", "\\") : inner);
-        inArg = true;
-        i = close;
-      } else if (Character.isWhitespace(c)) {
-        if (inArg) {
-          out.add(cur.toString());
-          cur.setLength(0);
-          inArg = false;
-        }
-      } else {
-        cur.append(c);
-        inArg = true;
-      }
-    }
-    if (inArg) {
-      out.add(cur.toString());
-    }
-    return out;
-  }
-
-  private static int closingDoubleQuote(String s, int from) {
-    for (int i = from; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\\') {
-        i++;
-      } else if (c == '"') {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  /** {@code @@N} arguments: N ≥ 1, each position at most once (reference §1.3). */
-  private void hostArguments(Node n, List<String> command, String where) {
-    Set<Integer> seen = new HashSet<>();
-    for (String arg : command) {
-      Matcher m = HOST_ARG.matcher(arg);
-      if (m.matches()) {
-        int pos;
-        try {
-          pos = Integer.parseInt(m.group(1));
-        } catch (NumberFormatException e) {
-          pos = 0;
-        }
-        if (pos < 1) {
-          yaml.problem(n, where + ": command argument " + arg + " must name a host argument position from 1 (argv[0] is the program)");
-        } else if (!seen.add(pos)) {
-          yaml.problem(n, where + ": command uses host argument @@" + pos + " twice; each position may be taken once");
-        }
-      }
-    }
-  }
-
   private void environment(Node n, String where, Map<String, String> env, List<String> hostEnv) {
     if (!(n instanceof MappingNode m)) {
       yaml.problem(n, where + ": environment must be a mapping of NAME: value, not " + Yaml.describe(n));
@@ -547,7 +484,7 @@ public final class PolicyParser {
       String value = Yaml.isNull(v) ? "" : yaml.text(v, where + ": environment value of " + key);
       if (value != null) {
         noNul(v, value, where + ": environment value of " + key);
-        usesPlaceholders(v, value);
+        usesPlaceholders(v, value, Placeholders.Context.TEXT);
         env.put(key, value);
       }
     }
@@ -609,7 +546,7 @@ public final class PolicyParser {
       return null;
     }
     if (isPlaceholder(v)) {
-      usesPlaceholders(n, v);
+      usesPlaceholders(n, v, Placeholders.Context.TEXT);
       return v;
     }
     if (v.regionMatches(true, 0, "INTEL_QE_ID:", 0, 12)) {
@@ -634,7 +571,7 @@ public final class PolicyParser {
       return null;
     }
     if (isPlaceholder(v)) {
-      usesPlaceholders(n, v);
+      usesPlaceholders(n, v, Placeholders.Context.TEXT);
       return v;
     }
     // RFC 6238 shared secrets of at least 128 bits: 26 base32 characters.
@@ -851,7 +788,7 @@ public final class PolicyParser {
     if (f.has("content")) {
       content = Yaml.isNull(f.get("content")) ? "" : yaml.text(f.get("content"), where + ": content");
       if (content != null) {
-        usesPlaceholders(f.get("content"), content);
+        usesPlaceholders(f.get("content"), content, Placeholders.Context.FILE);
       }
     }
     int permission = Image.InjectionFile.DEFAULT_PERMISSION;
@@ -1388,7 +1325,7 @@ public final class PolicyParser {
         break;
     }
     if (isPlaceholder(v)) {
-      usesPlaceholders(n, v);
+      usesPlaceholders(n, v, Placeholders.Context.TEXT);
       return new Principal.SecretReference(v);
     }
     String s = v.strip();
@@ -1497,44 +1434,46 @@ public final class PolicyParser {
 
   // ---------------------------------------------------------------- placeholders
 
-  private void usesPlaceholders(Node n, String value) {
-    if (value.contains(PLACEHOLDER_START)) {
-      placeholderUses.add(new Object[] {n, value});
+  private void usesPlaceholders(Node n, String value, Placeholders.Context context) {
+    if (Placeholders.mayContain(value)) {
+      placeholderUses.add(new PlaceholderUse(n, value, context));
     }
   }
 
-  /** Every {@code $$SCONE::name…$$} names a secret of this session; none is nested or unterminated. */
+  private record PlaceholderUse(Node node, String text, Placeholders.Context context) {}
+
+  /**
+   * Every placeholder names a secret of this session with a suffix its kind has, fits its context (no
+   * binary rendering in commands or environment values), and none is nested or unterminated.
+   */
   private void checkPlaceholders() {
-    for (Object[] use : placeholderUses) {
-      Node n = (Node) use[0];
-      String v = (String) use[1];
-      int from = 0;
-      while (true) {
-        int start = v.indexOf(PLACEHOLDER_START, from);
-        if (start < 0) {
-          break;
+    Map<String, SecretKind> kinds = new HashMap<>();
+    secretKinds.forEach((name, kind) -> {
+      if (kind != null) {
+        kinds.put(name, kind);
+      }
+    });
+    for (PlaceholderUse use : placeholderUses) {
+      try {
+        Placeholders.check(use.text(), kinds, use.context());
+      } catch (SecretException e) {
+        String hint = "";
+        try {
+          for (Placeholders.Span span : Placeholders.find(use.text())) {
+            try {
+              Placeholders.resolve(span.body(), secretKinds.keySet());
+            } catch (SecretException noSuchSecret) {
+              int colon = span.body().indexOf(':');
+              hint = suggestion(colon >= 0 ? span.body().substring(0, colon) : span.body(), secretKinds.keySet());
+              break;
+            }
+          }
+        } catch (SecretException ignored) {
+          // the syntax problem is what e says
         }
-        int bodyStart = start + PLACEHOLDER_START.length();
-        int end = v.indexOf("$$", bodyStart);
-        if (end < 0) {
-          yaml.problem(n, "the placeholder starting `" + Yaml.abbreviate(v.substring(start)) + "` has no closing $$");
-          break;
-        }
-        String body = v.substring(bodyStart, end);
-        if (body.isEmpty()) {
-          // "$$SCONE::$$SCONE::x$$$$" is the only way to write one placeholder inside another.
-          yaml.problem(n, v.startsWith("SCONE::", end + 2)
-              ? "placeholders cannot be nested: `" + Yaml.abbreviate(v.substring(start)) + "`"
-              : "the placeholder $$SCONE::$$ names no secret");
-          break;
-        }
-        String name = Placeholder.secretName(body, secretKinds.keySet());
-        if (!secretKinds.containsKey(name)) {
-          yaml.problem(n, "the placeholder $$SCONE::" + Yaml.abbreviate(body) + "$$ names `" + name
-              + "`, which is not a secret of this session" + suggestion(name, secretKinds.keySet()));
-        }
-        from = end + 2;
+        yaml.problem(use.node(), e.getMessage() + hint);
       }
     }
   }
+
 }

@@ -49,6 +49,13 @@ public record SecretSpec(
     exports = List.copyOf(exports);
   }
 
+  /** Names and kinds only: an explicit {@code value} is secret material. */
+  @Override
+  public String toString() {
+    return "SecretSpec[" + name + ", " + kind.yamlName() + (value != null ? ", explicit value" : "")
+        + (importFrom != null ? ", imported from " + importFrom.session() : "") + "]";
+  }
+
   /** The extended key usage an x509 certificate gets from {@code endpoint:}. */
   public enum Endpoint {
     SERVER,
