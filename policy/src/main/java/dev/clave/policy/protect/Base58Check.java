@@ -28,6 +28,21 @@ public final class Base58Check {
     public byte[] payload() {
       return payload.clone();
     }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Decoded d && d.version == version && Arrays.equals(d.payload, payload);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * version + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+      return "Decoded[version=" + version + ", payload=" + payload.length + " bytes]";
+    }
   }
 
   public static String encode(int version, byte[] payload) {

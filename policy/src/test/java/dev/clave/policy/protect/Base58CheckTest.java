@@ -24,6 +24,7 @@ class Base58CheckTest {
     Base58Check.Decoded any = Base58Check.decode(text);
     assertThat(any.version()).isEqualTo(1);
     assertThat(any.payload()).isEqualTo(payload);
+    assertThat(any).isEqualTo(new Base58Check.Decoded(1, payload)).hasSameHashCodeAs(new Base58Check.Decoded(1, payload));
   }
 
   @Test
