@@ -1,0 +1,20 @@
+package dev.clave.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code session} group: commands on policy files (reference §4.3). */
+@Command(
+    name = "session",
+    mixinStandardHelpOptions = true,
+    description = "Work with policies (sessions).",
+    subcommands = {SessionSignCommand.class, SessionVerifyCommand.class, SessionEncryptCommand.class})
+final class SessionCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}
