@@ -9,7 +9,13 @@ import picocli.CommandLine.Spec;
     name = "session",
     mixinStandardHelpOptions = true,
     description = "Work with policies (sessions).",
-    subcommands = {SessionSignCommand.class, SessionVerifyCommand.class, SessionEncryptCommand.class})
+    subcommands = {
+      SessionCheckCommand.class,
+      SessionExplainCommand.class,
+      SessionSignCommand.class,
+      SessionVerifyCommand.class,
+      SessionEncryptCommand.class
+    })
 final class SessionCommand implements Runnable {
   @Spec CommandSpec spec;
 

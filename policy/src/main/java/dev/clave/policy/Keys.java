@@ -1,31 +1,23 @@
 package dev.clave.policy;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
+import dev.clave.policy.protect.InvalidEncodingException;
+import dev.clave.policy.protect.KeyHash;
+import dev.clave.policy.protect.SignerKey;
 
-/** Key forms in access policies: certificate key hashes, key hashes and signer keys. */
+/** Key forms in access policies, normalised so that the session hash does not depend on how they were written. */
 final class Keys {
   private static final String BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
   private Keys() {}
 
-  /** The key hash of a PEM certificate's public key, or null when it does not parse. */
-  static String certificateKeyHash(String pem) {
-    try {
-      X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-      return java.util.HexFormat.of().formatHex(
-          java.security.MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded()));
-    } catch (CertificateException | java.security.NoSuchAlgorithmException | ClassCastException e) {
-      return null;
-    }
+  /** The key hash of a PEM certificate's public key. */
+  static String certificateKeyHash(String pem) throws InvalidEncodingException {
+    return KeyHash.ofPem(pem).toString();
   }
 
-  static boolean isKeyHash(String s) {
-    if (s.length() < 45 || s.length() > 55) {
+  /** Whether {@code s} is written like a key hash (Base58, about 50 characters): then it must parse as one. */
+  static boolean looksLikeKeyHash(String s) {
+    if (s.length() < 40 || s.length() > 60) {
       return false;
     }
     for (int i = 0; i < s.length(); i++) {
@@ -36,11 +28,13 @@ final class Keys {
     return true;
   }
 
-  /** The signer key in a normal form, or null. */
-  static String signerKey(String key) {
-    if (key.startsWith("-----BEGIN PUBLIC KEY-----") || isKeyHash(key)) {
-      return key;
-    }
-    return null;
+  /** The key hash in its canonical text. */
+  static String keyHash(String s) throws InvalidEncodingException {
+    return KeyHash.parse(s).toString();
+  }
+
+  /** A signer key in one form per key: the legacy Base58Check text for Ed25519, PEM for P-384. */
+  static String signerKey(String key) throws InvalidEncodingException {
+    return SignerKey.parse(key).text();
   }
 }

@@ -4,6 +4,7 @@ import dev.clave.policy.AccessPolicy.AccessRule;
 import dev.clave.policy.AccessPolicy.Principal;
 import dev.clave.policy.decision.AttestationRules;
 import dev.clave.policy.decision.Tolerance;
+import dev.clave.policy.protect.InvalidEncodingException;
 import dev.clave.policy.secrets.CommandSplitter;
 import dev.clave.policy.secrets.HostArguments;
 import dev.clave.policy.secrets.KeyType;
@@ -370,7 +371,7 @@ public final class PolicyParser {
         yaml.problem(c, where + ": " + e.getMessage());
       }
     }
-    Map<String, String> env = new TreeMap<>();
+    Map<String, String> env = new LinkedHashMap<>();
     List<String> hostEnv = new ArrayList<>();
     if (f.has("environment")) {
       environment(f.get("environment"), where, env, hostEnv);
@@ -1330,15 +1331,20 @@ public final class PolicyParser {
     }
     String s = v.strip();
     if (s.startsWith("-----BEGIN CERTIFICATE-----")) {
-      String hash = Keys.certificateKeyHash(s);
-      if (hash == null) {
-        yaml.problem(n, where + ": the PEM certificate does not parse as X.509");
+      try {
+        return new Principal.Certificate(Keys.certificateKeyHash(s));
+      } catch (InvalidEncodingException e) {
+        yaml.problem(n, where + ": the PEM certificate does not parse: " + e.getMessage());
         return null;
       }
-      return new Principal.Certificate(hash);
     }
-    if (Keys.isKeyHash(s)) {
-      return new Principal.KeyHash(s);
+    if (Keys.looksLikeKeyHash(s)) {
+      try {
+        return new Principal.KeyHash(Keys.keyHash(s));
+      } catch (InvalidEncodingException e) {
+        yaml.problem(n, where + ": `" + Yaml.abbreviate(s) + "` is not a valid key hash: " + e.getMessage());
+        return null;
+      }
     }
     yaml.problem(n, where + ": `" + Yaml.abbreviate(v) + "` is not CREATOR, ANY, NONE, a PEM certificate, a key hash (Base58Check, 50 characters) or a $$SCONE::secret$$ placeholder"
         + Suggest.closestHint(v, List.of("CREATOR", "ANY", "NONE")));
@@ -1346,12 +1352,13 @@ public final class PolicyParser {
   }
 
   private Principal signerKey(Node n, String key, String where) {
-    String normalized = Keys.signerKey(key);
-    if (normalized == null) {
-      yaml.problem(n, where + ": signer must be an Ed25519 or P-384 public key in PEM (-----BEGIN PUBLIC KEY-----) or the Base58Check form of an Ed25519 key");
+    try {
+      return new Principal.Signer(Keys.signerKey(key));
+    } catch (InvalidEncodingException e) {
+      yaml.problem(n, where + ": signer must be an Ed25519 or P-384 public key in PEM (-----BEGIN PUBLIC KEY-----) or the Base58Check form of an Ed25519 key: "
+          + e.getMessage());
       return null;
     }
-    return new Principal.Signer(normalized);
   }
 
   // ---------------------------------------------------------------- config fragments

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param command the argument vector: the list form as written, or the string form split at whitespace
  *     with quotes; {@code @@N} tokens take host arguments at start
  * @param commandIsList whether the policy wrote {@code command} as a list (kept for the session hash)
- * @param environment variables by name, in name order; the policy's environment is all the program sees
+ * @param environment variables by name, in policy order; the policy's environment is all the program sees
  * @param hostEnvironment names passed through from the host environment ({@code \@\@NAME} keys)
  * @param pwd the working directory
  * @param attestation the attestation variants as written (alternatives), hex lowercase where literal
@@ -35,7 +35,7 @@ public record Service(
 
   public Service {
     command = List.copyOf(command);
-    environment = Map.copyOf(environment);
+    environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
     hostEnvironment = List.copyOf(hostEnvironment);
     attestation = List.copyOf(attestation);
     platforms = List.copyOf(platforms);
