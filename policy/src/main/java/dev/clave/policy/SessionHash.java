@@ -1,6 +1,7 @@
 package dev.clave.policy;
 
-import java.lang.reflect.InvocationTargetException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -83,18 +84,40 @@ public final class SessionHash {
 
   private static void record(StringBuilder out, Record r) {
     TreeMap<String, Object> fields = new TreeMap<>();
-    for (RecordComponent c : r.getClass().getRecordComponents()) {
-      try {
-        fields.put(c.getName(), c.getAccessor().invoke(r));
-      } catch (IllegalAccessException | InvocationTargetException e) {
-        throw new IllegalStateException("cannot read " + c, e);
-      }
+    for (Accessor a : ACCESSORS.get(r.getClass())) {
+      fields.put(a.name(), a.get(r));
     }
     if (r.getClass().getInterfaces().length > 0 && r.getClass().getInterfaces()[0].isSealed()) {
       fields.put("@type", r.getClass().getSimpleName());
     }
     object(out, fields);
   }
+
+  /** A record component's name and accessor, looked up once per class (reflection per call is slow). */
+  private record Accessor(String name, MethodHandle getter) {
+    Object get(Record r) {
+      try {
+        return getter.invoke(r);
+      } catch (Throwable e) {
+        throw new IllegalStateException("cannot read " + name + " of " + r.getClass().getSimpleName(), e);
+      }
+    }
+  }
+
+  private static final ClassValue<List<Accessor>> ACCESSORS = new ClassValue<>() {
+    @Override
+    protected List<Accessor> computeValue(Class<?> type) {
+      List<Accessor> out = new ArrayList<>();
+      for (RecordComponent c : type.getRecordComponents()) {
+        try {
+          out.add(new Accessor(c.getName(), MethodHandles.publicLookup().unreflect(c.getAccessor())));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException("cannot read " + c, e);
+        }
+      }
+      return List.copyOf(out);
+    }
+  };
 
   private static void object(StringBuilder out, TreeMap<String, Object> fields) {
     out.append('{');
