@@ -1,5 +1,6 @@
 package dev.clave.bench;
 
+import dev.clave.attestation.TcbStatus;
 import dev.clave.policy.DryRun;
 import dev.clave.policy.EvaluationException;
 import dev.clave.policy.PolicyException;
@@ -66,7 +67,7 @@ public class PolicyBenchmark {
     evidence = new Evidence[SERVICES];
     for (int i = 0; i < SERVICES; i++) {
       evidence[i] = Evidence.sgx(Evidence.Kind.SGX_DCAP, mrenclave(i, 1), signer(i), 7, 3, false,
-          Evidence.TcbStatus.OUT_OF_DATE, List.of("INTEL-SA-00615", "INTEL-SA-00657"),
+          TcbStatus.OUT_OF_DATE, List.of("INTEL-SA-00615", "INTEL-SA-00657"),
           new PlatformId(PlatformId.Kind.LAS_KEY, PLATFORM));
     }
     host = new ServiceEvaluation.Host(List.of("./svc", "0.0.0.0:8443"), Map.of("NODE_NAME", "node-1"));

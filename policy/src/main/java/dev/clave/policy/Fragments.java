@@ -37,7 +37,7 @@ final class Fragments {
             out.append(',');
           }
           first = false;
-          string(out, e.getKey());
+          SessionHash.string(out, e.getKey());
           out.append(':');
           write(out, e.getValue(), depth + 1);
         }
@@ -56,23 +56,9 @@ final class Fragments {
         out.append(']');
       }
       case ScalarNode s when Yaml.isNull(s) -> out.append("null");
-      case ScalarNode s -> string(out, s.getValue());
+      case ScalarNode s -> SessionHash.string(out, s.getValue());
       default -> out.append("null");
     }
   }
 
-  private static void string(StringBuilder out, String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        out.append('\\').append(c);
-      } else if (c < 0x20) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    out.append('"');
-  }
 }

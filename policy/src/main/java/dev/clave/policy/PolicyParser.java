@@ -716,19 +716,10 @@ public final class PolicyParser {
     Map<String, Node> seen = new HashMap<>();
     for (Node item : yaml.items(n, "images", false)) {
       Yaml.Fields f = yaml.fields(item, "an image", IMAGE);
-      String name = f.has("name") ? yaml.text(f.get("name"), "image name") : null;
-      if (!f.has("name")) {
-        yaml.problem(item, "an image needs a name");
-        continue;
-      }
+      String name = entryName(item, f, "image", seen);
       if (name == null) {
         continue;
       }
-      if (seen.containsKey(name)) {
-        yaml.problem(item, "duplicate image name `" + name + "` (first at line " + Yaml.line(seen.get(name)) + ")");
-        continue;
-      }
-      seen.put(name, item);
       String where = "image " + name;
       List<Image.InjectionFile> files = new ArrayList<>();
       Map<String, Node> paths = new HashMap<>();
@@ -772,6 +763,24 @@ public final class PolicyParser {
       out.add(new Image(name, files, mounts, provide));
     }
     return out;
+  }
+
+  /** The name of a list entry ({@code kind} "image", "volume"), unique among {@code seen}; null after a problem. */
+  private String entryName(Node item, Yaml.Fields f, String kind, Map<String, Node> seen) {
+    if (!f.has("name")) {
+      yaml.problem(item, "a" + (kind.startsWith("i") ? "n " : " ") + kind + " needs a name");
+      return null;
+    }
+    String name = yaml.text(f.get("name"), kind + " name");
+    if (name == null) {
+      return null;
+    }
+    if (seen.containsKey(name)) {
+      yaml.problem(item, "duplicate " + kind + " name `" + name + "` (first at line " + Yaml.line(seen.get(name)) + ")");
+      return null;
+    }
+    seen.put(name, item);
+    return name;
   }
 
   private Image.InjectionFile injectionFile(Node n, String where) {
@@ -841,19 +850,10 @@ public final class PolicyParser {
     Map<String, Node> seen = new HashMap<>();
     for (Node item : yaml.items(n, "volumes", false)) {
       Yaml.Fields f = yaml.fields(item, "a volume", VOLUME);
-      if (!f.has("name")) {
-        yaml.problem(item, "a volume needs a name");
-        continue;
-      }
-      String name = yaml.text(f.get("name"), "volume name");
+      String name = entryName(item, f, "volume", seen);
       if (name == null) {
         continue;
       }
-      if (seen.containsKey(name)) {
-        yaml.problem(item, "duplicate volume name `" + name + "` (first at line " + Yaml.line(seen.get(name)) + ")");
-        continue;
-      }
-      seen.put(name, item);
       String where = "volume " + name;
       String files = oneOf(f.get("files"), where + ": files", Set.of("encrypted", "authenticated-only"), "encrypted");
       String key = hexOrPlaceholder(f.get("fspf_key"), where + ": fspf_key", 32);

@@ -147,7 +147,8 @@ public final class SessionHash {
     out.append(']');
   }
 
-  private static void string(StringBuilder out, String s) {
+  /** A JSON string: escapes only the quote, the backslash and control characters (shared with {@link Fragments}). */
+  static void string(StringBuilder out, String s) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -1,5 +1,6 @@
 package dev.clave.policy;
 
+import dev.clave.attestation.TcbStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -60,7 +61,7 @@ class ServiceEvaluationTest {
           value: %s
       """.formatted(MRE, PLATFORM.toUpperCase());
 
-  private static Evidence evidence(String mrenclave, Evidence.TcbStatus status, List<String> advisories) {
+  private static Evidence evidence(String mrenclave, TcbStatus status, List<String> advisories) {
     return Evidence.sgx(Evidence.Kind.SGX_DCAP, mrenclave, SIGNER, 1, 1, false, status, advisories,
         new PlatformId(PlatformId.Kind.LAS_KEY, PLATFORM));
   }
@@ -73,7 +74,7 @@ class ServiceEvaluationTest {
     Session s = PolicyParser.parse(POLICY, "shop.yaml");
     Map<String, SecretValue> secrets = DryRun.secrets(s, NOW, new SecureRandom());
     ServiceEvaluation.Result r = ServiceEvaluation.evaluate(s, "api",
-        evidence(MRE, Evidence.TcbStatus.OUT_OF_DATE, List.of("INTEL-SA-00615")), secrets, HOST);
+        evidence(MRE, TcbStatus.OUT_OF_DATE, List.of("INTEL-SA-00615")), secrets, HOST);
 
     assertThat(r.allowed()).as(r.decision().toText()).isTrue();
     ServiceEvaluation.RuntimeConfig c = r.config();
@@ -92,7 +93,7 @@ class ServiceEvaluationTest {
   void aDeniedServiceGetsNoConfigurationAndEveryFailedCheck() throws Exception {
     Session s = PolicyParser.parse(POLICY, "shop.yaml");
     ServiceEvaluation.Result r = ServiceEvaluation.evaluate(s, "api",
-        evidence("00".repeat(32), Evidence.TcbStatus.OUT_OF_DATE, List.of("INTEL-SA-00615", "INTEL-SA-00828")),
+        evidence("00".repeat(32), TcbStatus.OUT_OF_DATE, List.of("INTEL-SA-00615", "INTEL-SA-00828")),
         DryRun.secrets(s, NOW, new SecureRandom()), HOST);
     assertThat(r.allowed()).isFalse();
     assertThat(r.config()).isNull();
@@ -104,7 +105,7 @@ class ServiceEvaluationTest {
   void aPlatformFromASecretIsCheckedAfterSubstitution() throws Exception {
     Session s = PolicyParser.parse(POLICY.replace("value: " + PLATFORM.toUpperCase(), "value: not-a-platform"), "shop.yaml");
     assertThatThrownBy(() -> ServiceEvaluation.evaluate(s, "api",
-            evidence(MRE, Evidence.TcbStatus.UP_TO_DATE, List.of()), DryRun.secrets(s, NOW, new SecureRandom()), HOST))
+            evidence(MRE, TcbStatus.UP_TO_DATE, List.of()), DryRun.secrets(s, NOW, new SecureRandom()), HOST))
         .isInstanceOf(EvaluationException.class)
         .hasMessage("service api: a platforms value is not a platform ID (64 hex digits or INTEL_QE_ID:<32 hex digits>) after substitution");
   }
@@ -113,7 +114,7 @@ class ServiceEvaluationTest {
   void aMissingHostArgumentOrServiceIsAClearError() throws Exception {
     Session s = PolicyParser.parse(POLICY, "shop.yaml");
     Map<String, SecretValue> secrets = DryRun.secrets(s, NOW, new SecureRandom());
-    Evidence ok = evidence(MRE, Evidence.TcbStatus.UP_TO_DATE, List.of());
+    Evidence ok = evidence(MRE, TcbStatus.UP_TO_DATE, List.of());
     assertThatThrownBy(() -> ServiceEvaluation.evaluate(s, "api", ok, secrets, new ServiceEvaluation.Host(List.of("./api"), Map.of())))
         .isInstanceOf(EvaluationException.class)
         .hasMessage("service api: command needs host argument @@1 but only 0 were given");

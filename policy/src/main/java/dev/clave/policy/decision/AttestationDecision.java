@@ -5,7 +5,7 @@ import dev.clave.policy.decision.AttestationRules.SignerRule;
 import dev.clave.policy.decision.AttestationRules.Variant;
 import dev.clave.policy.decision.Decision.Code;
 import dev.clave.policy.decision.Decision.Failure;
-import dev.clave.policy.decision.Evidence.TcbStatus;
+import dev.clave.attestation.TcbStatus;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.clave.policy.decision;
 
+import dev.clave.attestation.TcbStatus;
+
 import dev.clave.policy.decision.AttestationRules.PlatformId;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -159,51 +161,5 @@ public record Evidence(
   public enum Tee {
     SGX,
     TDX
-  }
-
-  /** Intel's TCB statuses, with the names Intel's JSON (and Clave's verdicts) use. */
-  public enum TcbStatus {
-    UP_TO_DATE("UpToDate"),
-    SW_HARDENING_NEEDED("SWHardeningNeeded"),
-    CONFIGURATION_NEEDED("ConfigurationNeeded"),
-    CONFIGURATION_AND_SW_HARDENING_NEEDED("ConfigurationAndSWHardeningNeeded"),
-    OUT_OF_DATE("OutOfDate"),
-    OUT_OF_DATE_CONFIGURATION_NEEDED("OutOfDateConfigurationNeeded"),
-    REVOKED("Revoked");
-
-    private final String jsonName;
-
-    TcbStatus(String jsonName) {
-      this.jsonName = jsonName;
-    }
-
-    /** The name Intel's JSON uses, e.g. {@code SWHardeningNeeded}. */
-    public String jsonName() {
-      return jsonName;
-    }
-
-    /** Exact, case-sensitive lookup of a JSON name. */
-    public static Optional<TcbStatus> fromJsonName(String name) {
-      for (TcbStatus s : values()) {
-        if (s.jsonName.equals(name)) {
-          return Optional.of(s);
-        }
-      }
-      return Optional.empty();
-    }
-
-    /** All JSON names, comma-separated, for messages. */
-    static String allJsonNames() {
-      List<String> names = new ArrayList<>();
-      for (TcbStatus s : values()) {
-        names.add(s.jsonName);
-      }
-      return String.join(", ", names);
-    }
-
-    @Override
-    public String toString() {
-      return jsonName;
-    }
   }
 }

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clave.policy.decision.AttestationRules.PlatformId;
 import dev.clave.policy.decision.Evidence.Kind;
-import dev.clave.policy.decision.Evidence.TcbStatus;
+import dev.clave.attestation.TcbStatus;
 import dev.clave.policy.decision.Evidence.Tee;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -122,7 +122,7 @@ final class EvidenceJson {
     String statusName = requiredString(root, "tcbStatus", "an Intel TCB status");
     TcbStatus status = TcbStatus.fromJsonName(statusName).orElseThrow(() -> new InvalidEvidenceException(
         "tcbStatus: " + Ascii.quote(statusName) + " is not an Intel TCB status (expected one of "
-            + TcbStatus.allJsonNames() + ")"));
+            + allTcbStatusNames() + ")"));
 
     List<String> advisories = advisoryIds(root);
 
@@ -319,5 +319,14 @@ final class EvidenceJson {
       case NULL -> "null";
       default -> "a " + n.getNodeType().name().toLowerCase(Locale.ROOT);
     };
+  }
+
+  /** All of Intel's TCB status names, comma-separated, for messages. */
+  private static String allTcbStatusNames() {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (TcbStatus s : TcbStatus.values()) {
+      names.add(s.jsonName());
+    }
+    return String.join(", ", names);
   }
 }

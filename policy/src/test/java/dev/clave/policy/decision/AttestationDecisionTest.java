@@ -13,7 +13,7 @@ import dev.clave.policy.decision.AttestationRules.Variant;
 import dev.clave.policy.decision.Decision.Code;
 import dev.clave.policy.decision.Decision.Failure;
 import dev.clave.policy.decision.Evidence.Kind;
-import dev.clave.policy.decision.Evidence.TcbStatus;
+import dev.clave.attestation.TcbStatus;
 import dev.clave.policy.decision.Evidence.Tee;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clave.policy.decision.AttestationRules.PlatformId;
 import dev.clave.policy.decision.Evidence.Kind;
-import dev.clave.policy.decision.Evidence.TcbStatus;
+import dev.clave.attestation.TcbStatus;
 import dev.clave.policy.decision.Evidence.Tee;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
