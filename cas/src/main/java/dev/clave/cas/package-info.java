@@ -1,0 +1,2 @@
+/** The Configuration and Attestation Service. */
+package dev.clave.cas;
