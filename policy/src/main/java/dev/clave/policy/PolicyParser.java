@@ -895,9 +895,10 @@ public final class PolicyParser {
         SecretKind kind = null;
         for (NodeTuple t : m.getValue()) {
           if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
-            if (k.getValue().equals("name")) {
+            // The first of duplicated keys, as Yaml.fields takes it (the duplicate is reported there).
+            if (k.getValue().equals("name") && name == null) {
               name = v.getValue();
-            } else if (k.getValue().equals("kind")) {
+            } else if (k.getValue().equals("kind") && kind == null) {
               kind = SecretKind.byName(v.getValue()).orElse(null);
             }
           }
@@ -912,16 +913,17 @@ public final class PolicyParser {
       }
     }
     List<SecretSpec> out = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
+    Map<String, Node> seen = new HashMap<>();
     for (Node item : items) {
       SecretSpec s = secret(item);
       if (s == null) {
         continue;
       }
-      if (!seen.add(s.name())) {
-        yaml.problem(item, "duplicate secret name `" + s.name() + "` (first at line " + Yaml.line(secretNodes.get(s.name())) + ")");
+      if (seen.containsKey(s.name())) {
+        yaml.problem(item, "duplicate secret name `" + s.name() + "` (first at line " + Yaml.line(seen.get(s.name())) + ")");
         continue;
       }
+      seen.put(s.name(), item);
       out.add(s);
     }
     checkSecretCycles(out);
@@ -971,7 +973,7 @@ public final class PolicyParser {
     allowed.addAll(Set.of("name", "kind", "value", "export", "export_public", "import", "import_akv"));
     for (Map.Entry<String, Node> e : f.keys().entrySet()) {
       if (SECRET.contains(e.getKey()) && !allowed.contains(e.getKey())) {
-        yaml.problem(e.getValue(), where + ": " + e.getKey() + " is not a field of a " + kind.yamlName() + " secret");
+        yaml.problem(e.getValue(), where + ": " + e.getKey() + " is not a field of a secret of kind " + kind.yamlName());
       }
     }
     SecretSpec.SecretImport imp = null;

@@ -126,7 +126,7 @@ final class Yaml {
   }
 
   static int line(Node n) {
-    return n.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+    return n == null ? 0 : n.getStartMark().map(m -> m.getLine() + 1).orElse(0);
   }
 
   static String describe(Node n) {
