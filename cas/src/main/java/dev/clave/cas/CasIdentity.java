@@ -1,0 +1,183 @@
+package dev.clave.cas;
+
+import dev.clave.policy.protect.KeyHash;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
+
+/**
+ * The CAS's own key pair and self-signed TLS certificate ({@code CN=cas}), created on first start and kept in
+ * the state directory. Its <b>key hash</b> (Base58Check of SHA-256 over the DER SubjectPublicKeyInfo, as
+ * {@link KeyHash} computes for any key) is what owners pin with {@code clave cas provision -c}.
+ *
+ * <p>The private key file is readable by the owner only (0600). On SGX it is sealed to the enclave; until the
+ * CAS runs in one, the state directory's permissions are what protects it, as the startup log says.
+ */
+public final class CasIdentity {
+  private static final String KEY_FILE = "cas-key.pem";
+  private static final String CERT_FILE = "cas-cert.pem";
+  private static final Duration VALIDITY = Duration.ofDays(3650);
+
+  private final PrivateKey privateKey;
+  private final X509Certificate certificate;
+  private final KeyHash keyHash;
+
+  private CasIdentity(PrivateKey privateKey, X509Certificate certificate) {
+    this.privateKey = privateKey;
+    this.certificate = certificate;
+    this.keyHash = KeyHash.of(certificate.getPublicKey().getEncoded());
+  }
+
+  /** The identity in {@code dir}, created there (with a certificate naming {@code names}) when absent. */
+  public static CasIdentity loadOrCreate(Path dir, List<String> names) throws IOException {
+    Path key = dir.resolve(KEY_FILE);
+    Path cert = dir.resolve(CERT_FILE);
+    try {
+      if (Files.exists(key) && Files.exists(cert)) {
+        return load(key, cert);
+      }
+      return create(key, cert, names);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("the CAS identity in " + dir + " is unusable: " + e.getMessage(), e);
+    }
+  }
+
+  private static CasIdentity load(Path key, Path cert) throws IOException, GeneralSecurityException {
+    PemObject pem;
+    try (PEMParser p = new PEMParser(new StringReader(Files.readString(key, StandardCharsets.US_ASCII)))) {
+      pem = p.readPemObject();
+    }
+    if (pem == null || !pem.getType().equals("PRIVATE KEY")) {
+      throw new GeneralSecurityException(key.getFileName() + " does not hold a PKCS#8 private key");
+    }
+    PrivateKey pk = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pem.getContent()));
+    X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509")
+        .generateCertificate(Files.newInputStream(cert));
+    return new CasIdentity(pk, c);
+  }
+
+  private static CasIdentity create(Path key, Path cert, List<String> names) throws IOException, GeneralSecurityException {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+    KeyPair pair = g.generateKeyPair();
+    X509Certificate c = selfSigned(pair, names);
+    writePrivate(key, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+    writeAtomically(cert, pem("CERTIFICATE", c.getEncoded()));
+    return new CasIdentity(pair.getPrivate(), c);
+  }
+
+  private static X509Certificate selfSigned(KeyPair pair, List<String> names) throws GeneralSecurityException, IOException {
+    Instant now = Instant.now();
+    X500Name subject = new X500Name("CN=cas");
+    JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, new BigInteger(127, new SecureRandom()),
+        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, pair.getPublic());
+    List<GeneralName> san = new ArrayList<>();
+    san.add(new GeneralName(GeneralName.dNSName, "cas"));
+    san.add(new GeneralName(GeneralName.dNSName, "localhost"));
+    san.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+    san.add(new GeneralName(GeneralName.iPAddress, "::1"));
+    for (String n : names) {
+      san.add(isIpLiteral(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n));
+    }
+    b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(san.toArray(GeneralName[]::new)));
+    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+    b.addExtension(Extension.keyUsage, true,
+        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign | KeyUsage.cRLSign));
+    try {
+      return new JcaX509CertificateConverter().getCertificate(
+          b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+    } catch (org.bouncycastle.operator.OperatorCreationException e) {
+      throw new GeneralSecurityException("cannot sign the CAS certificate", e);
+    }
+  }
+
+  private static boolean isIpLiteral(String n) {
+    if (!n.matches("[0-9.]+|[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*")) {
+      return false;
+    }
+    try {
+      InetAddress.getByName(n); // a literal: no lookup happens
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String pem(String type, byte[] der) throws IOException {
+    StringWriter w = new StringWriter();
+    try (PemWriter p = new PemWriter(w)) {
+      p.writeObject(new PemObject(type, der));
+    }
+    return w.toString();
+  }
+
+  private static void writePrivate(Path file, String content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    try {
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(tmp);
+    }
+    Files.writeString(tmp, content, StandardCharsets.US_ASCII);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void writeAtomically(Path file, String content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, content, StandardCharsets.US_ASCII);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  public PrivateKey privateKey() {
+    return privateKey;
+  }
+
+  public X509Certificate certificate() {
+    return certificate;
+  }
+
+  /** The CAS key hash (Base58Check, reference §2.4). */
+  public KeyHash keyHash() {
+    return keyHash;
+  }
+
+  @Override
+  public String toString() {
+    return "CasIdentity[" + keyHash + "]";
+  }
+}

@@ -1,0 +1,187 @@
+package dev.clave.cas;
+
+import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CAS process: its identity, and two TLS listeners like the original's — the client API (default 8081;
+ * session owners identify themselves with client certificates) and the enclave API (default 18765;
+ * attesting services).
+ *
+ * <p>Until it is provisioned, the CAS logs its key hash and a one-time provisioning token in lines whose
+ * value is both the 7th and the last whitespace-separated field (the logback pattern puts exactly a
+ * timestamp, the level and the logger before the message), so both
+ * {@code grep "CAS key hash" | awk '{ print $7 }'} and {@code … | awk '{print $NF}'} print it.
+ */
+public final class CasServer implements AutoCloseable {
+  /** The logger whose lines operators grep: its name is the single field between level and message. */
+  static final Logger LOG = LoggerFactory.getLogger("cas");
+  /**
+   * Helidon logs through java.util.logging in a format of its own; its routine INFO lines (sockets bound,
+   * features) would interleave with the CAS's. Warnings and errors still show. Kept in a field: JUL holds
+   * loggers weakly, and a collected logger forgets its level.
+   */
+  private static final java.util.logging.Logger HELIDON_LOG = quietHelidon();
+
+  private static java.util.logging.Logger quietHelidon() {
+    java.util.logging.Logger l = java.util.logging.Logger.getLogger("io.helidon");
+    l.setLevel(java.util.logging.Level.WARNING);
+    return l;
+  }
+
+  private final CasConfig config;
+  private final CasIdentity identity;
+  private final WebServer server;
+  private final PrometheusMeterRegistry metrics;
+  private final Counter requests;
+  private final String provisioningToken;
+  private final AtomicBoolean ready = new AtomicBoolean();
+
+  private CasServer(CasConfig config, CasIdentity identity, String provisioningToken) {
+    this.config = config;
+    this.identity = identity;
+    this.provisioningToken = provisioningToken;
+    this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.requests = Counter.builder("clave_cas_requests").description("HTTP requests served").register(metrics);
+    Tls clientTls = tls(TlsClientAuth.OPTIONAL);
+    Tls enclaveTls = tls(TlsClientAuth.OPTIONAL);
+    this.server = WebServer.builder()
+        .host(config.host())
+        .port(config.clientPort())
+        .tls(clientTls)
+        .routing(this::clientRoutes)
+        .putSocket("enclave", s -> s.host(config.host()).port(config.enclavePort()).tls(enclaveTls)
+            .routing(r -> enclaveRoutes(r)))
+        .shutdownHook(false)
+        .build();
+  }
+
+  /** Opens (or creates) the state directory and identity, and starts both listeners. */
+  public static CasServer start(CasConfig config) throws IOException {
+    Path dir = config.stateDir();
+    createPrivateDirectory(dir);
+    CasIdentity identity = CasIdentity.loadOrCreate(dir, config.tlsNames());
+    byte[] token = new byte[16];
+    new SecureRandom().nextBytes(token);
+    CasServer cas = new CasServer(config, identity, HexFormat.of().formatHex(token));
+    cas.server.start();
+    cas.ready.set(true);
+    LOG.info("Clave CAS listening: client API on port {}, enclave API on port {}, state in {}",
+        cas.clientPort(), cas.enclavePort(), dir.toAbsolutePath());
+    LOG.warn("the CAS key is protected by the state directory's file permissions only (no SGX sealing in this build)");
+    // Provisioning is not implemented yet: every start shows the key hash and a fresh token.
+    LOG.info("CAS key hash: {}", identity.keyHash());
+    LOG.info("CAS provisioning token: {}", cas.provisioningToken);
+    return cas;
+  }
+
+  private static void createPrivateDirectory(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    try {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createDirectories(dir);
+    }
+  }
+
+  private Tls tls(TlsClientAuth clientAuth) {
+    // Clients present self-signed certificates (as the original's CLI does): they are authenticated by their
+    // key hashes against access policies, not by a CA, so the TLS layer accepts any client certificate.
+    return Tls.builder()
+        .privateKey(identity.privateKey())
+        .privateKeyCertChain(List.of(identity.certificate()))
+        .trustAll(true)
+        .clientAuth(clientAuth)
+        .sslParameters(tls13(clientAuth))
+        .build();
+  }
+
+  private static javax.net.ssl.SSLParameters tls13(TlsClientAuth clientAuth) {
+    javax.net.ssl.SSLParameters p = new javax.net.ssl.SSLParameters();
+    p.setProtocols(new String[] {"TLSv1.3"});
+    p.setWantClientAuth(clientAuth == TlsClientAuth.OPTIONAL);
+    p.setNeedClientAuth(clientAuth == TlsClientAuth.REQUIRED);
+    return p;
+  }
+
+  private void clientRoutes(HttpRouting.Builder r) {
+    r.any((req, res) -> {
+      requests.increment();
+      res.next();
+    });
+    health(r);
+    r.get("/metrics", (req, res) -> {
+      res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+      res.send(metrics.scrape());
+    });
+    r.get("/v1/cas", this::describe);
+  }
+
+  private void enclaveRoutes(HttpRouting.Builder r) {
+    health(r);
+  }
+
+  private void health(HttpRouting.Builder r) {
+    r.get("/health/live", (req, res) -> json(res, Status.OK_200, "{\"status\":\"UP\"}"));
+    r.get("/health/ready", (req, res) -> {
+      boolean up = ready.get();
+      json(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, "{\"status\":\"" + (up ? "UP" : "DOWN") + "\"}");
+    });
+  }
+
+  private void describe(ServerRequest req, ServerResponse res) {
+    json(res, Status.OK_200, "{\"keyHash\":\"" + identity.keyHash() + "\",\"provisioned\":false}");
+  }
+
+  private static void json(ServerResponse res, Status status, String body) {
+    res.status(status);
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    res.send(body);
+  }
+
+  public int clientPort() {
+    return server.port();
+  }
+
+  public int enclavePort() {
+    return server.port("enclave");
+  }
+
+  public CasIdentity identity() {
+    return identity;
+  }
+
+  public CasConfig config() {
+    return config;
+  }
+
+  /** Stops accepting connections and lets requests in flight finish. */
+  @Override
+  public void close() {
+    ready.set(false);
+    server.stop();
+    metrics.close();
+    LOG.info("Clave CAS stopped");
+  }
+}

@@ -1,0 +1,83 @@
+package dev.clave.cli;
+
+import dev.clave.cas.CasConfig;
+import dev.clave.cas.CasServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The {@code cas} group: running a CAS (and, later, provisioning and administering one). */
+@Command(
+    name = "cas",
+    mixinStandardHelpOptions = true,
+    description = "Run and administer a Configuration and Attestation Service.",
+    subcommands = {CasCommand.Serve.class})
+final class CasCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code clave cas serve}: runs a CAS in the foreground until it is stopped (SIGTERM, Ctrl-C). */
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Run a CAS: client API (default port 8081) and enclave API (default port 18765), both TLS 1.3.",
+        "Environment: CLAVE_CAS_STATE_DIR, CLAVE_CAS_HOST, CLAVE_CAS_CLIENT_PORT, CLAVE_CAS_ENCLAVE_PORT;"
+            + " options override them."
+      })
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "identity, store and audit log (default ./cas-state)")
+    Path stateDir;
+
+    @Option(names = "--host", paramLabel = "ADDR", description = "address to listen on (default 0.0.0.0)")
+    String host;
+
+    @Option(names = "--client-port", paramLabel = "PORT", description = "client API port (default 8081; 0 picks one)")
+    Integer clientPort;
+
+    @Option(names = "--enclave-port", paramLabel = "PORT", description = "enclave API port (default 18765; 0 picks one)")
+    Integer enclavePort;
+
+    @Option(names = "--tls-name", paramLabel = "NAME", description = "a DNS name or IP address for the CAS certificate (repeatable; used when the identity is created)")
+    List<String> tlsNames = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      CasConfig config;
+      try {
+        config = CasConfig.fromEnvironment(System.getenv());
+      } catch (IllegalArgumentException e) {
+        throw new Errors.UserError(e.getMessage());
+      }
+      config = new CasConfig(
+          stateDir != null ? stateDir : config.stateDir(),
+          host != null ? host : config.host(),
+          clientPort != null ? clientPort : config.clientPort(),
+          enclavePort != null ? enclavePort : config.enclavePort(),
+          tlsNames);
+      CountDownLatch stopped = new CountDownLatch(1);
+      CasServer cas;
+      try {
+        cas = CasServer.start(config);
+      } catch (java.io.UncheckedIOException | java.io.IOException e) {
+        throw new Errors.UserError("cannot start the CAS: " + e.getMessage());
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        cas.close();
+        stopped.countDown();
+      }, "cas-shutdown"));
+      stopped.await();
+      return 0;
+    }
+  }
+}
