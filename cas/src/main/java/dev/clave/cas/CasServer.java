@@ -136,6 +136,20 @@ public final class CasServer implements AutoCloseable {
       res.send(metrics.scrape());
     });
     r.get("/v1/cas", this::describe);
+    r.get("/v1/whoami", this::whoami);
+  }
+
+  /** The key hash of the client's TLS certificate: what access policies and the owner binding use. */
+  static java.util.Optional<dev.clave.policy.protect.KeyHash> clientKeyHash(ServerRequest req) {
+    return req.remotePeer().tlsCertificates()
+        .filter(chain -> chain.length > 0)
+        .map(chain -> dev.clave.policy.protect.KeyHash.of(chain[0].getPublicKey().getEncoded()));
+  }
+
+  private void whoami(ServerRequest req, ServerResponse res) {
+    clientKeyHash(req).ifPresentOrElse(
+        k -> json(res, Status.OK_200, "{\"keyHash\":\"" + k + "\"}"),
+        () -> json(res, Status.UNAUTHORIZED_401, "{\"error\":\"no client certificate: present the CLI identity\"}"));
   }
 
   private void enclaveRoutes(HttpRouting.Builder r) {

@@ -1,0 +1,103 @@
+package dev.clave.cas.client;
+
+import dev.clave.cas.CasConfig;
+import dev.clave.policy.protect.KeyHash;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+
+/**
+ * The client side of a CAS's client API: TLS 1.3 to a CAS pinned by its key hash, presenting the CLI's
+ * identity as client certificate (the CAS's access policies name clients by its key hash).
+ */
+public final class CasClient {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final URI base;
+  private final HttpClient http;
+
+  private CasClient(URI base, HttpClient http) {
+    this.base = base;
+    this.http = http;
+  }
+
+  /**
+   * A client for the CAS at {@code address}: {@code host}, {@code host:port} or {@code https://host:port}
+   * (default port 8081).
+   */
+  public static CasClient connect(String address, KeyHash casKeyHash, ClientIdentity identity) {
+    return new CasClient(baseUri(address), HttpClient.newBuilder()
+        .sslContext(sslContext(casKeyHash, identity))
+        .sslParameters(tls13())
+        .connectTimeout(TIMEOUT)
+        .version(HttpClient.Version.HTTP_1_1)
+        .build());
+  }
+
+  static URI baseUri(String address) {
+    String a = address.strip();
+    if (a.startsWith("https://")) {
+      a = a.substring("https://".length());
+    } else if (a.contains("://")) {
+      throw new IllegalArgumentException("a CAS address is host[:port] or https://host[:port], not " + address);
+    }
+    if (a.endsWith("/")) {
+      a = a.substring(0, a.length() - 1);
+    }
+    boolean hasPort = a.startsWith("[") ? a.contains("]:") : a.indexOf(':') >= 0 && a.indexOf(':') == a.lastIndexOf(':');
+    try {
+      return URI.create("https://" + a + (hasPort ? "" : ":" + CasConfig.DEFAULT_CLIENT_PORT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a CAS address: " + address);
+    }
+  }
+
+  private static SSLParameters tls13() {
+    SSLParameters p = new SSLParameters();
+    p.setProtocols(new String[] {"TLSv1.3"});
+    return p;
+  }
+
+  private static SSLContext sslContext(KeyHash casKeyHash, ClientIdentity identity) {
+    try {
+      char[] none = new char[0];
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry("client", identity.privateKey(), none, new Certificate[] {identity.certificate()});
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, none);
+      SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+      ctx.init(kmf.getKeyManagers(), new TrustManager[] {new KeyHashPinning(casKeyHash)}, null);
+      return ctx;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot set up TLS with this identity: " + e.getMessage(), e);
+    }
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).GET().build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  public HttpResponse<String> post(String path, String contentType, String body) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,73 @@
+package dev.clave.cas.client;
+
+import dev.clave.policy.protect.KeyHash;
+import java.net.Socket;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Trusts exactly one CAS: the server's certificate chain must end in a certificate whose public key has the
+ * pinned key hash (what {@code clave cas provision -c} and the CLI config hold). No CA, no host name: a CAS
+ * is named by its key, as in the original, so the handshake fails for any other server before a byte of a
+ * request is sent. Only for server authentication; a client-side trust manager.
+ */
+final class KeyHashPinning extends X509ExtendedTrustManager {
+  private final KeyHash pinned;
+
+  KeyHashPinning(KeyHash pinned) {
+    this.pinned = pinned;
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    if (chain == null || chain.length == 0) {
+      throw new CertificateException("the CAS presented no certificate");
+    }
+    // The pinned key is the CAS's root key; its TLS certificate is that root or issued under it.
+    X509Certificate top = chain[chain.length - 1];
+    if (!pinned.matches(top.getPublicKey().getEncoded())) {
+      throw new CertificateException("the server's key hash is " + KeyHash.of(top.getPublicKey().getEncoded())
+          + ", not the pinned CAS key hash " + pinned);
+    }
+    for (int i = 0; i + 1 < chain.length; i++) {
+      try {
+        chain[i].verify(chain[i + 1].getPublicKey());
+      } catch (java.security.GeneralSecurityException e) {
+        throw new CertificateException("the CAS's certificate chain does not verify", e);
+      }
+    }
+    chain[0].checkValidity();
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    checkServerTrusted(chain, authType);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    checkServerTrusted(chain, authType);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    throw new CertificateException("a client-side trust manager");
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    checkClientTrusted(chain, authType);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    checkClientTrusted(chain, authType);
+  }
+
+  @Override
+  public X509Certificate[] getAcceptedIssuers() {
+    return new X509Certificate[0];
+  }
+}
