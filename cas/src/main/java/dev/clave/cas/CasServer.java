@@ -120,8 +120,12 @@ public final class CasServer implements AutoCloseable {
   private static javax.net.ssl.SSLParameters tls13(TlsClientAuth clientAuth) {
     javax.net.ssl.SSLParameters p = new javax.net.ssl.SSLParameters();
     p.setProtocols(new String[] {"TLSv1.3"});
-    p.setWantClientAuth(clientAuth == TlsClientAuth.OPTIONAL);
-    p.setNeedClientAuth(clientAuth == TlsClientAuth.REQUIRED);
+    // One call only: each of the two setters resets the other.
+    if (clientAuth == TlsClientAuth.REQUIRED) {
+      p.setNeedClientAuth(true);
+    } else if (clientAuth == TlsClientAuth.OPTIONAL) {
+      p.setWantClientAuth(true);
+    }
     return p;
   }
 
