@@ -53,13 +53,13 @@ public final class CasServer implements AutoCloseable {
   private final WebServer server;
   private final PrometheusMeterRegistry metrics;
   private final Counter requests;
-  private final String provisioningToken;
+  private final Provisioning provisioning;
   private final AtomicBoolean ready = new AtomicBoolean();
 
-  private CasServer(CasConfig config, CasIdentity identity, String provisioningToken) {
+  private CasServer(CasConfig config, CasIdentity identity, Provisioning provisioning) {
     this.config = config;
     this.identity = identity;
-    this.provisioningToken = provisioningToken;
+    this.provisioning = provisioning;
     this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.requests = Counter.builder("clave_cas_requests").description("HTTP requests served").register(metrics);
     Tls clientTls = tls(TlsClientAuth.OPTIONAL);
@@ -80,17 +80,17 @@ public final class CasServer implements AutoCloseable {
     Path dir = config.stateDir();
     createPrivateDirectory(dir);
     CasIdentity identity = CasIdentity.loadOrCreate(dir, config.tlsNames());
-    byte[] token = new byte[16];
-    new SecureRandom().nextBytes(token);
-    CasServer cas = new CasServer(config, identity, HexFormat.of().formatHex(token));
+    Provisioning provisioning = Provisioning.load(CasState.open(dir), new SecureRandom());
+    CasServer cas = new CasServer(config, identity, provisioning);
     cas.server.start();
     cas.ready.set(true);
     LOG.info("Clave CAS listening: client API on port {}, enclave API on port {}, state in {}",
         cas.clientPort(), cas.enclavePort(), dir.toAbsolutePath());
     LOG.warn("the CAS key is protected by the state directory's file permissions only (no SGX sealing in this build)");
-    // Provisioning is not implemented yet: every start shows the key hash and a fresh token.
     LOG.info("CAS key hash: {}", identity.keyHash());
-    LOG.info("CAS provisioning token: {}", cas.provisioningToken);
+    provisioning.token().ifPresentOrElse(
+        t -> LOG.info("CAS provisioning token: {}", t),
+        () -> LOG.info("CAS is provisioned; owner key hash: {}", provisioning.owner().orElseThrow().keyHash()));
     return cas;
   }
 
@@ -141,6 +141,106 @@ public final class CasServer implements AutoCloseable {
     });
     r.get("/v1/cas", this::describe);
     r.get("/v1/whoami", this::whoami);
+    r.post("/v1/provision", this::provision);
+    r.post("/v1/owner/config", this::updateConfig);
+  }
+
+  /**
+   * {@code POST /v1/provision} {"token", "ownerConfig"}: 201 {"owner"} for the first client with the
+   * right token; 409 once provisioned; 403 for another token; 400 for a bad configuration; 401 without a
+   * client certificate.
+   */
+  private void provision(ServerRequest req, ServerResponse res) {
+    var client = clientKeyHash(req);
+    if (client.isEmpty()) {
+      error(res, Status.UNAUTHORIZED_401, "provisioning binds the CAS to the client certificate: present the CLI identity");
+      return;
+    }
+    var body = jsonBody(req, res);
+    if (body == null) {
+      return;
+    }
+    OwnerConfig config;
+    try {
+      config = OwnerConfig.parse(body.path("ownerConfig").asText(""));
+    } catch (OwnerConfig.InvalidOwnerConfigException e) {
+      error(res, Status.BAD_REQUEST_400, "owner configuration: " + e.getMessage());
+      return;
+    }
+    try {
+      Provisioning.Owner owner = provisioning.provision(client.get(), body.path("token").asText(null), config);
+      LOG.info("CAS provisioned; owner key hash: {}", owner.keyHash());
+      json(res, Status.CREATED_201, "{\"owner\":\"" + owner.keyHash() + "\"}");
+    } catch (Provisioning.ProvisioningException e) {
+      LOG.warn("provisioning refused for client {}: {}", client.get(), e.kind());
+      error(res, e.kind() == Provisioning.ProvisioningException.Kind.ALREADY_PROVISIONED ? Status.CONFLICT_409 : Status.FORBIDDEN_403,
+          e.getMessage());
+    } catch (java.io.IOException e) {
+      LOG.error("provisioning could not be stored: {}", e.getMessage());
+      error(res, Status.INTERNAL_SERVER_ERROR_500, "the CAS could not store its owner; nothing changed");
+    }
+  }
+
+  /** {@code POST /v1/owner/config} {"ownerConfig"}: the owner replaces the configuration. */
+  private void updateConfig(ServerRequest req, ServerResponse res) {
+    var client = clientKeyHash(req);
+    if (client.isEmpty()) {
+      error(res, Status.UNAUTHORIZED_401, "present the owner's CLI identity");
+      return;
+    }
+    var body = jsonBody(req, res);
+    if (body == null) {
+      return;
+    }
+    try {
+      OwnerConfig config = OwnerConfig.parse(body.path("ownerConfig").asText(""));
+      provisioning.updateConfig(client.get(), config);
+      LOG.info("owner configuration updated");
+      json(res, Status.OK_200, "{\"updated\":true}");
+    } catch (OwnerConfig.InvalidOwnerConfigException e) {
+      error(res, Status.BAD_REQUEST_400, "owner configuration: " + e.getMessage());
+    } catch (Provisioning.ProvisioningException e) {
+      error(res, e.kind() == Provisioning.ProvisioningException.Kind.NOT_OWNER ? Status.FORBIDDEN_403 : Status.CONFLICT_409,
+          e.getMessage());
+    } catch (java.io.IOException e) {
+      LOG.error("the owner configuration could not be stored: {}", e.getMessage());
+      error(res, Status.INTERNAL_SERVER_ERROR_500, "the CAS could not store the configuration; nothing changed");
+    }
+  }
+
+  private static final int MAX_BODY = 1 << 20;
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** The request's JSON object, or null after answering 400/413. */
+  private static com.fasterxml.jackson.databind.JsonNode jsonBody(ServerRequest req, ServerResponse res) {
+    byte[] bytes;
+    try (var in = req.content().inputStream()) {
+      bytes = in.readNBytes(MAX_BODY + 1);
+    } catch (java.io.IOException e) {
+      error(res, Status.BAD_REQUEST_400, "the request body could not be read");
+      return null;
+    }
+    if (bytes.length > MAX_BODY) {
+      error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "the request body is larger than " + MAX_BODY + " bytes");
+      return null;
+    }
+    try {
+      var n = JSON.readTree(bytes);
+      if (n == null || !n.isObject()) {
+        error(res, Status.BAD_REQUEST_400, "the request body must be a JSON object");
+        return null;
+      }
+      return n;
+    } catch (java.io.IOException e) {
+      error(res, Status.BAD_REQUEST_400, "the request body is not JSON");
+      return null;
+    }
+  }
+
+  private static void error(ServerResponse res, Status status, String message) {
+    var n = JSON.createObjectNode();
+    n.put("error", message);
+    json(res, status, n.toString());
   }
 
   /** The key hash of the client's TLS certificate: what access policies and the owner binding use. */
@@ -169,7 +269,7 @@ public final class CasServer implements AutoCloseable {
   }
 
   private void describe(ServerRequest req, ServerResponse res) {
-    json(res, Status.OK_200, "{\"keyHash\":\"" + identity.keyHash() + "\",\"provisioned\":false}");
+    json(res, Status.OK_200, "{\"keyHash\":\"" + identity.keyHash() + "\",\"provisioned\":" + provisioning.provisioned() + "}");
   }
 
   private static void json(ServerResponse res, Status status, String body) {
@@ -184,6 +284,11 @@ public final class CasServer implements AutoCloseable {
 
   public int enclavePort() {
     return server.port("enclave");
+  }
+
+  /** The provisioning token while unprovisioned (it is also in the log). */
+  public java.util.Optional<String> provisioningToken() {
+    return provisioning.token();
   }
 
   public CasIdentity identity() {
