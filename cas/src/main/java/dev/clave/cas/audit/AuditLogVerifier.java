@@ -223,30 +223,32 @@ public final class AuditLogVerifier {
     }
     Optional<SignedTreeHead> verifiedHead = Optional.of(head);
 
-    // 4. The entries: inclusion, order, gaps.
+    // 4. The entries: inclusion and order first (a swapped pair is tampering, not a gap), then gaps.
     List<AuditEntry> entries = new ArrayList<>();
-    long expected = -1;
-    int position = 0;
     for (AuditBundle page : pages) {
       for (ProvedEntry e : page.entries()) {
         long seq = e.entry().sequence();
+        int position = entries.size();
         if (!e.verify(head.rootHash())) {
           return fail(Outcome.INTEGRITY, verifiedHead, "entry " + seq + " (position " + position + ") is not in"
               + " the signed tree: its inclusion proof fails (the entry or its proof was altered)");
         }
-        if (expected >= 0 && seq < expected) {
+        if (position > 0 && seq <= entries.getLast().sequence()) {
           return fail(Outcome.INTEGRITY, verifiedHead, "entry " + seq + " at position " + position
-              + " is out of order or repeated (expected " + expected + ")");
-        }
-        if (expected >= 0 && seq > expected) {
-          return fail(Outcome.ROLLBACK_OR_MISSING_ENTRIES, verifiedHead, "missing entries: "
-              + range(expected, seq) + " were not returned");
+              + " is out of order or repeated (it follows entry " + entries.getLast().sequence() + ")");
         }
         entries.add(e.entry());
-        expected = seq + 1;
-        position++;
       }
     }
+    for (int i = 1; i < entries.size(); i++) {
+      long previous = entries.get(i - 1).sequence();
+      long seq = entries.get(i).sequence();
+      if (seq != previous + 1) {
+        return fail(Outcome.ROLLBACK_OR_MISSING_ENTRIES, verifiedHead, "entries are missing: "
+            + range(previous + 1, seq) + " not returned");
+      }
+    }
+    long expected = entries.isEmpty() ? from : entries.getLast().sequence() + 1;
     if (from > size) {
       return fail(Outcome.ROLLBACK_OR_MISSING_ENTRIES, verifiedHead, "the log holds only " + size
           + " entries, but entries from " + from + " were requested: entries are missing");
@@ -260,12 +262,12 @@ public final class AuditLogVerifier {
       }
       long firstSeq = entries.getFirst().sequence();
       if (firstSeq > from) {
-        return fail(Outcome.TRUNCATED_OLD_ENTRIES_MISSING, verifiedHead, "truncated: old entries "
-            + range(from, firstSeq) + " are missing");
+        return fail(Outcome.TRUNCATED_OLD_ENTRIES_MISSING, verifiedHead, "truncated: old entries are"
+            + " missing: " + range(from, firstSeq));
       }
       if (expected < size) {
-        return fail(Outcome.TRUNCATED_RECENT_ENTRIES_MISSING, verifiedHead, "truncated: recent entries "
-            + range(expected, size) + " are missing");
+        return fail(Outcome.TRUNCATED_RECENT_ENTRIES_MISSING, verifiedHead, "truncated: recent entries are"
+            + " missing: " + range(expected, size));
       }
     }
     String message = "audit log OK: " + entries.size() + " entries verified against the signed tree head of "
