@@ -269,6 +269,7 @@ public final class AuditLog implements Closeable {
    *
    * @throws AuditLogException if the entry could not be made durable; the operation it records must then be
    *     reported as failed
+   * @throws AuditFormatException if the event encodes to more than {@link AuditEntry#MAX_ENCODED_BYTES}
    */
   public long append(AuditEvent event) {
     long seq;
@@ -597,6 +598,8 @@ public final class AuditLog implements Closeable {
       try {
         if (failure == null && durable < written) {
           channel.force(false);
+          durable = written; // appenders still waiting for a sync find their entries durable
+          durableEnd = fileEnd;
         }
       } finally {
         try {

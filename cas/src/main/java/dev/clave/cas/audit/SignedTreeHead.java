@@ -51,7 +51,7 @@ public record SignedTreeHead(long treeSize, Sha256Hash rootHash, Instant timesta
     timestamp = AuditTime.normalize(Objects.requireNonNull(timestamp, "timestamp"), "timestamp");
     Objects.requireNonNull(keyId, "keyId");
     if (signature.length == 0 || signature.length > MAX_SIGNATURE_BYTES) {
-      throw new AuditFormatException("signature: a DER ECDSA P-256 signature has 8 to " + MAX_SIGNATURE_BYTES
+      throw new AuditFormatException("signature: a DER ECDSA P-256 signature has 1 to " + MAX_SIGNATURE_BYTES
           + " bytes, got " + signature.length);
     }
     signature = signature.clone();
