@@ -1,0 +1,23 @@
+package dev.clave.cas.audit;
+
+/** What an audit entry records; the name is written as is in the entry's {@code type} field. */
+public enum AuditEventType {
+  /** The CAS started (opened its database and this log). */
+  CAS_STARTED,
+  /** The CAS shut down in an orderly way. */
+  CAS_STOPPED,
+  /** The CAS was provisioned: it got its owner. */
+  PROVISIONED,
+  /** The owner configuration changed. */
+  CONFIG_UPDATED,
+  /** A session (policy) was created. */
+  SESSION_CREATED,
+  /** A session was replaced by a successor. */
+  SESSION_UPDATED,
+  /** A session was deleted. */
+  SESSION_DELETED,
+  /** An attested service got its configuration. */
+  ATTESTATION_ALLOWED,
+  /** An attestation was refused; the entry's reasons say why. */
+  ATTESTATION_REFUSED
+}
