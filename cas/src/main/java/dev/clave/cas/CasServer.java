@@ -1,5 +1,9 @@
 package dev.clave.cas;
 
+import dev.clave.cas.audit.AuditEvent;
+import dev.clave.cas.audit.AuditEventType;
+import dev.clave.cas.audit.AuditLog;
+import dev.clave.cas.audit.TreeHeadSigner;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.http.HeaderNames;
@@ -54,12 +58,14 @@ public final class CasServer implements AutoCloseable {
   private final PrometheusMeterRegistry metrics;
   private final Counter requests;
   private final Provisioning provisioning;
+  private final AuditLog audit;
   private final AtomicBoolean ready = new AtomicBoolean();
 
-  private CasServer(CasConfig config, CasIdentity identity, Provisioning provisioning) {
+  private CasServer(CasConfig config, CasIdentity identity, Provisioning provisioning, AuditLog audit) {
     this.config = config;
     this.identity = identity;
     this.provisioning = provisioning;
+    this.audit = audit;
     this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.requests = Counter.builder("clave_cas_requests").description("HTTP requests served").register(metrics);
     Tls clientTls = tls(TlsClientAuth.OPTIONAL);
@@ -81,7 +87,11 @@ public final class CasServer implements AutoCloseable {
     createPrivateDirectory(dir);
     CasIdentity identity = CasIdentity.loadOrCreate(dir, config.tlsNames());
     Provisioning provisioning = Provisioning.load(CasState.open(dir), new SecureRandom());
-    CasServer cas = new CasServer(config, identity, provisioning);
+    // Tree heads are signed with the CAS key: whoever pins the CAS by key hash can verify its audit log.
+    AuditLog audit = AuditLog.open(dir, TreeHeadSigner.ecdsaP256(
+        new java.security.KeyPair(identity.certificate().getPublicKey(), identity.privateKey())));
+    CasServer cas = new CasServer(config, identity, provisioning, audit);
+    audit.append(AuditEvent.builder(AuditEventType.CAS_STARTED).detail("keyHash", identity.keyHash().toString()).build());
     cas.server.start();
     cas.ready.set(true);
     LOG.info("Clave CAS listening: client API on port {}, enclave API on port {}, state in {}",
@@ -143,6 +153,45 @@ public final class CasServer implements AutoCloseable {
     r.get("/v1/whoami", this::whoami);
     r.post("/v1/provision", this::provision);
     r.post("/v1/owner/config", this::updateConfig);
+    r.get("/v1/audit-log", this::auditLog);
+  }
+
+  /**
+   * {@code GET /v1/audit-log?from=N[&trusted=M][&size=S]}: an audit bundle (signed tree head, entries from N
+   * with inclusion proofs, and a consistency proof from the client's trusted size M), for the owner only.
+   */
+  private void auditLog(ServerRequest req, ServerResponse res) {
+    var client = clientKeyHash(req);
+    var owner = provisioning.owner();
+    if (client.isEmpty() || owner.isEmpty() || !owner.get().keyHash().equals(client.get())) {
+      error(res, Status.FORBIDDEN_403, "only the CAS owner may read the audit log");
+      return;
+    }
+    try {
+      long from = longParam(req, "from", 0);
+      java.util.OptionalLong trusted = req.query().contains("trusted")
+          ? java.util.OptionalLong.of(longParam(req, "trusted", 0)) : java.util.OptionalLong.empty();
+      java.util.OptionalLong size = req.query().contains("size")
+          ? java.util.OptionalLong.of(longParam(req, "size", 0)) : java.util.OptionalLong.empty();
+      json(res, Status.OK_200, new String(audit.bundle(from, trusted, size, 1000).toJson(), java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      error(res, Status.BAD_REQUEST_400, e.getMessage());
+    }
+  }
+
+  private static long longParam(ServerRequest req, String name, long dflt) {
+    if (!req.query().contains(name)) {
+      return dflt;
+    }
+    try {
+      long v = Long.parseLong(req.query().get(name));
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a non-negative integer");
+    }
   }
 
   /**
@@ -169,6 +218,7 @@ public final class CasServer implements AutoCloseable {
     }
     try {
       Provisioning.Owner owner = provisioning.provision(client.get(), body.path("token").asText(null), config);
+      audit.append(AuditEvent.builder(AuditEventType.PROVISIONED).clientKeyHash(owner.keyHash()).build());
       LOG.info("CAS provisioned; owner key hash: {}", owner.keyHash());
       json(res, Status.CREATED_201, "{\"owner\":\"" + owner.keyHash() + "\"}");
     } catch (Provisioning.ProvisioningException e) {
@@ -195,6 +245,7 @@ public final class CasServer implements AutoCloseable {
     try {
       OwnerConfig config = OwnerConfig.parse(body.path("ownerConfig").asText(""));
       provisioning.updateConfig(client.get(), config);
+      audit.append(AuditEvent.builder(AuditEventType.CONFIG_UPDATED).clientKeyHash(client.get()).build());
       LOG.info("owner configuration updated");
       json(res, Status.OK_200, "{\"updated\":true}");
     } catch (OwnerConfig.InvalidOwnerConfigException e) {
@@ -304,6 +355,12 @@ public final class CasServer implements AutoCloseable {
   public void close() {
     ready.set(false);
     server.stop();
+    try {
+      audit.append(AuditEvent.of(AuditEventType.CAS_STOPPED));
+      audit.close();
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.error("the audit log did not close cleanly: {}", e.getMessage());
+    }
     metrics.close();
     LOG.info("Clave CAS stopped");
   }

@@ -17,7 +17,13 @@ import picocli.CommandLine.Spec;
     name = "cas",
     mixinStandardHelpOptions = true,
     description = "Run and administer a Configuration and Attestation Service.",
-    subcommands = {CasCommand.Serve.class, CasProvisionCommand.class, CasProvisionCommand.UpdateConfig.class})
+    subcommands = {
+      CasCommand.Serve.class,
+      CasProvisionCommand.class,
+      CasProvisionCommand.UpdateConfig.class,
+      CasAuditCommands.Show.class,
+      CasAuditCommands.Verify.class
+    })
 final class CasCommand implements Runnable {
   @Spec CommandSpec spec;
 
