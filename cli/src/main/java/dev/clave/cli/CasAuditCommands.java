@@ -116,7 +116,7 @@ final class CasAuditCommands {
     if (result.ok()) {
       result.verifiedHead().ifPresent(h -> saveHead(headFile, h));
       if (!print) {
-        out.println("audit log OK: " + result.message());
+        out.println(result.message());
       }
     } else {
       spec.commandLine().getErr().println("clave: audit log verification failed (" + result.exitCode() + "): " + result.message());
