@@ -132,6 +132,25 @@ public final class PolicyParser {
     return new PolicyParser(text, file, fragments).run();
   }
 
+  /**
+   * The session's {@code name} as written, without validating anything else (CAS needs it to resolve a
+   * policy's imports before the policy can be parsed); empty when the text has no top-level name.
+   */
+  public static java.util.Optional<String> sessionName(String text) {
+    if (text.length() > MAX_POLICY_BYTES) {
+      return java.util.Optional.empty();
+    }
+    Node root = new Yaml("policy").compose(text);
+    if (root instanceof MappingNode m) {
+      for (NodeTuple t : m.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("name") && t.getValueNode() instanceof ScalarNode v) {
+          return java.util.Optional.of(v.getValue());
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** Reads and parses a UTF-8 file. */
   public static Session parse(Path path) throws PolicyException, IOException {
     return parse(readUtf8(path), path.toString());
