@@ -198,7 +198,13 @@ public final class SqliteCasStore implements CasStore {
         }
         SecureFiles.createPrivateFile(dbPath);
         writer = connect(false);
-        if (!databasePresent) {
+        if (!hasTable(writer, "head")) {
+          // No Clave tables: a new store, or a first start interrupted before its schema committed.
+          if (keyStoreVersion != 0) {
+            throw new StoreRollbackException("the database " + dbPath + " holds no CAS state, but the key store"
+                + " vouches for state version " + keyStoreVersion + ": the database was replaced; restore it", -1,
+                keyStoreVersion);
+          }
           createSchema();
         }
         verifyDatabase();
@@ -484,6 +490,15 @@ public final class SqliteCasStore implements CasStore {
       throw new StoreIntegrityException(what + " has " + b.length + " bytes instead of " + length);
     }
     return b;
+  }
+
+  private static boolean hasTable(Connection c, String name) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")) {
+      p.setString(1, name);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   private static String pragma(Connection c, String name) throws SQLException {

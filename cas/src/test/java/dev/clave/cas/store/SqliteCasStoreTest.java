@@ -290,10 +290,12 @@ class SqliteCasStoreTest {
 
   @Test
   void closeCheckpointsTheWal() throws Exception {
+    Path wal = dir.resolve(SqliteCasStore.DATABASE_FILE + "-wal");
     try (SqliteCasStore store = open(dir)) {
       store.putBlob("b", new byte[10_000]);
+      assertThat(Files.size(wal)).as("writes go to the WAL").isPositive();
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(wal))).isEqualTo("rw-------");
     }
-    Path wal = dir.resolve(SqliteCasStore.DATABASE_FILE + "-wal");
     assertThat(Files.exists(wal) ? Files.size(wal) : 0).isZero();
   }
 

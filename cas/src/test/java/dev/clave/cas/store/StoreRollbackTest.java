@@ -173,6 +173,69 @@ class StoreRollbackTest {
   }
 
   @Test
+  void firstStartInterruptedBeforeTheSchemaCommittedIsCompleted() throws Exception {
+    open(dir).close();
+    // An empty database file of the size SQLite leaves after creating it (no Clave tables).
+    Path db = dir.resolve(SqliteCasStore.DATABASE_FILE);
+    Files.delete(db);
+    Files.deleteIfExists(dir.resolve(SqliteCasStore.DATABASE_FILE + "-wal"));
+    try (var c = StoreFixture.raw(dir); var s = c.createStatement()) {
+      s.execute("CREATE TABLE unrelated (x)");
+    }
+    open(dir).close();
+  }
+
+  @Test
+  void replacedDatabaseIsRollback() throws Exception {
+    try (SqliteCasStore store = open(dir)) {
+      store.putBlob("b", bytes("1"));
+    }
+    Files.delete(dir.resolve(SqliteCasStore.DATABASE_FILE));
+    Files.deleteIfExists(dir.resolve(SqliteCasStore.DATABASE_FILE + "-wal"));
+    try (var c = StoreFixture.raw(dir); var s = c.createStatement()) {
+      s.execute("CREATE TABLE unrelated (x)");
+    }
+    assertThatThrownBy(() -> open(dir)).isInstanceOf(StoreRollbackException.class)
+        .hasMessageContaining("holds no CAS state, but the key store vouches for state version 1");
+  }
+
+  @Test
+  void keyStoreUpdateFailureBlocksFurtherWritesUntilItSucceeds() throws Exception {
+    Path blocker = dir.resolve(SqliteCasStore.KEY_STORE_FILE + ".tmp");
+    try (SqliteCasStore store = open(dir)) {
+      store.putBlob("b", bytes("1"));
+      Files.createDirectory(blocker); // the temporary key store file cannot be written
+      assertThatThrownBy(() -> store.putBlob("b", bytes("2"))).isInstanceOf(StoreException.class)
+          .hasMessageContaining("state version 2 is committed to the database, but the key store");
+      assertThat(store.getBlob("b")).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("2")));
+      assertThatThrownBy(() -> store.putBlob("c", bytes("3"))).isInstanceOf(StoreException.class)
+          .hasMessageContaining("state version 2 is committed");
+      assertThat(store.stateVersion()).isEqualTo(2);
+      Files.delete(blocker);
+      store.putBlob("c", bytes("3"));
+      assertThat(store.stateVersion()).isEqualTo(3);
+    }
+    try (SqliteCasStore store = open(dir)) {
+      assertThat(store.stateVersion()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void closedWhileTheKeyStoreLagsRollsForwardAtTheNextStart() throws Exception {
+    Path blocker = dir.resolve(SqliteCasStore.KEY_STORE_FILE + ".tmp");
+    try (SqliteCasStore store = open(dir)) {
+      store.putBlob("b", bytes("1"));
+      Files.createDirectory(blocker);
+      assertThatThrownBy(() -> store.putBlob("b", bytes("2"))).isInstanceOf(StoreException.class);
+    }
+    Files.delete(blocker);
+    try (SqliteCasStore store = open(dir)) {
+      assertThat(store.stateVersion()).isEqualTo(2);
+      assertThat(store.getBlob("b")).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("2")));
+    }
+  }
+
+  @Test
   void databaseWithoutKeyStoreIsRefused() throws Exception {
     try (SqliteCasStore store = open(dir)) {
       store.putBlob("b", bytes("1"));
