@@ -3,7 +3,6 @@ package dev.clave.cas;
 import dev.clave.policy.AccessPolicy;
 import dev.clave.policy.AccessPolicy.AccessRule;
 import dev.clave.policy.AccessPolicy.Principal;
-import dev.clave.policy.protect.InvalidEncodingException;
 import dev.clave.policy.protect.KeyHash;
 import dev.clave.policy.secrets.Placeholders;
 import dev.clave.policy.secrets.SecretException;
@@ -70,7 +69,7 @@ final class AccessControl {
         return client.equals(creator);
       }
       return client.equals(KeyHash.parse(text));
-    } catch (SecretException | InvalidEncodingException | RuntimeException e) {
+    } catch (SecretException | RuntimeException e) {
       return false; // reference §1.9: missing or invalid values are ignored
     }
   }

@@ -4,6 +4,9 @@ import dev.clave.cas.audit.AuditEvent;
 import dev.clave.cas.audit.AuditEventType;
 import dev.clave.cas.audit.AuditLog;
 import dev.clave.cas.audit.TreeHeadSigner;
+import dev.clave.cas.store.CasStore;
+import dev.clave.cas.store.SimulationSealer;
+import dev.clave.cas.store.SqliteCasStore;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.http.HeaderNames;
@@ -59,13 +62,17 @@ public final class CasServer implements AutoCloseable {
   private final Counter requests;
   private final Provisioning provisioning;
   private final AuditLog audit;
+  private final CasStore store;
+  private final SessionRoutes sessionRoutes;
   private final AtomicBoolean ready = new AtomicBoolean();
 
-  private CasServer(CasConfig config, CasIdentity identity, Provisioning provisioning, AuditLog audit) {
+  private CasServer(CasConfig config, CasIdentity identity, CasStore store, Provisioning provisioning, AuditLog audit) {
     this.config = config;
     this.identity = identity;
     this.provisioning = provisioning;
     this.audit = audit;
+    this.store = store;
+    this.sessionRoutes = new SessionRoutes(new SessionService(store, java.time.Clock.systemUTC(), new SecureRandom()), audit);
     this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.requests = Counter.builder("clave_cas_requests").description("HTTP requests served").register(metrics);
     Tls clientTls = tls(TlsClientAuth.OPTIONAL);
@@ -86,11 +93,19 @@ public final class CasServer implements AutoCloseable {
     Path dir = config.stateDir();
     createPrivateDirectory(dir);
     CasIdentity identity = CasIdentity.loadOrCreate(dir, config.tlsNames());
-    Provisioning provisioning = Provisioning.load(CasState.open(dir), new SecureRandom());
-    // Tree heads are signed with the CAS key: whoever pins the CAS by key hash can verify its audit log.
-    AuditLog audit = AuditLog.open(dir, TreeHeadSigner.ecdsaP256(
-        new java.security.KeyPair(identity.certificate().getPublicKey(), identity.privateKey())));
-    CasServer cas = new CasServer(config, identity, provisioning, audit);
+    CasStore store = SqliteCasStore.open(dir, SimulationSealer.open(dir, platformIdentity()));
+    AuditLog audit;
+    Provisioning provisioning;
+    try {
+      provisioning = Provisioning.load(store, new SecureRandom());
+      // Tree heads are signed with the CAS key: whoever pins the CAS by key hash can verify its audit log.
+      audit = AuditLog.open(dir, TreeHeadSigner.ecdsaP256(
+          new java.security.KeyPair(identity.certificate().getPublicKey(), identity.privateKey())));
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    CasServer cas = new CasServer(config, identity, store, provisioning, audit);
     audit.append(AuditEvent.builder(AuditEventType.CAS_STARTED).detail("keyHash", identity.keyHash().toString()).build());
     cas.server.start();
     cas.ready.set(true);
@@ -102,6 +117,24 @@ public final class CasServer implements AutoCloseable {
         t -> LOG.info("CAS provisioning token: {}", t),
         () -> LOG.info("CAS is provisioned; owner key hash: {}", provisioning.owner().orElseThrow().keyHash()));
     return cas;
+  }
+
+  /**
+   * What the simulated sealing key is bound to besides the state directory's secret: this machine's ID
+   * ({@code CLAVE_PLATFORM_ID}, else {@code /etc/machine-id}), so that a copied state directory does not open
+   * elsewhere. SGX sealing replaces it.
+   */
+  private static byte[] platformIdentity() throws IOException {
+    String env = System.getenv("CLAVE_PLATFORM_ID");
+    if (env != null && !env.isBlank()) {
+      return env.strip().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    Path machineId = Path.of("/etc/machine-id");
+    if (Files.isReadable(machineId)) {
+      return Files.readString(machineId).strip().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    LOG.warn("no machine ID (/etc/machine-id, CLAVE_PLATFORM_ID): the store is bound to the state directory only");
+    return new byte[0];
   }
 
   private static void createPrivateDirectory(Path dir) throws IOException {
@@ -154,6 +187,7 @@ public final class CasServer implements AutoCloseable {
     r.post("/v1/provision", this::provision);
     r.post("/v1/owner/config", this::updateConfig);
     r.get("/v1/audit-log", this::auditLog);
+    sessionRoutes.register(r);
   }
 
   /**
@@ -217,7 +251,7 @@ public final class CasServer implements AutoCloseable {
       return;
     }
     try {
-      Provisioning.Owner owner = provisioning.provision(client.get(), body.path("token").asText(null), config);
+      Provisioning.Owner owner = provisioning.provision(client.get(), clientCertificate(req), body.path("token").asText(null), config);
       audit.append(AuditEvent.builder(AuditEventType.PROVISIONED).clientKeyHash(owner.keyHash()).build());
       LOG.info("CAS provisioned; owner key hash: {}", owner.keyHash());
       json(res, Status.CREATED_201, "{\"owner\":\"" + owner.keyHash() + "\"}");
@@ -225,9 +259,6 @@ public final class CasServer implements AutoCloseable {
       LOG.warn("provisioning refused for client {}: {}", client.get(), e.kind());
       error(res, e.kind() == Provisioning.ProvisioningException.Kind.ALREADY_PROVISIONED ? Status.CONFLICT_409 : Status.FORBIDDEN_403,
           e.getMessage());
-    } catch (java.io.IOException e) {
-      LOG.error("provisioning could not be stored: {}", e.getMessage());
-      error(res, Status.INTERNAL_SERVER_ERROR_500, "the CAS could not store its owner; nothing changed");
     }
   }
 
@@ -244,7 +275,7 @@ public final class CasServer implements AutoCloseable {
     }
     try {
       OwnerConfig config = OwnerConfig.parse(body.path("ownerConfig").asText(""));
-      provisioning.updateConfig(client.get(), config);
+      provisioning.updateConfig(client.get(), clientCertificate(req), config);
       audit.append(AuditEvent.builder(AuditEventType.CONFIG_UPDATED).clientKeyHash(client.get()).build());
       LOG.info("owner configuration updated");
       json(res, Status.OK_200, "{\"updated\":true}");
@@ -253,9 +284,6 @@ public final class CasServer implements AutoCloseable {
     } catch (Provisioning.ProvisioningException e) {
       error(res, e.kind() == Provisioning.ProvisioningException.Kind.NOT_OWNER ? Status.FORBIDDEN_403 : Status.CONFLICT_409,
           e.getMessage());
-    } catch (java.io.IOException e) {
-      LOG.error("the owner configuration could not be stored: {}", e.getMessage());
-      error(res, Status.INTERNAL_SERVER_ERROR_500, "the CAS could not store the configuration; nothing changed");
     }
   }
 
@@ -292,6 +320,17 @@ public final class CasServer implements AutoCloseable {
     var n = JSON.createObjectNode();
     n.put("error", message);
     json(res, status, n.toString());
+  }
+
+  /** The client's TLS certificate (DER), or none. */
+  static byte[] clientCertificate(ServerRequest req) {
+    return req.remotePeer().tlsCertificates().filter(c -> c.length > 0).map(c -> {
+      try {
+        return c[0].getEncoded();
+      } catch (java.security.cert.CertificateEncodingException e) {
+        return new byte[0];
+      }
+    }).orElse(new byte[0]);
   }
 
   /** The key hash of the client's TLS certificate: what access policies and the owner binding use. */
@@ -362,6 +401,7 @@ public final class CasServer implements AutoCloseable {
       LOG.error("the audit log did not close cleanly: {}", e.getMessage());
     }
     metrics.close();
+    store.close();
     LOG.info("Clave CAS stopped");
   }
 }

@@ -1,69 +1,69 @@
 package dev.clave.cas;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.clave.cas.store.AlreadyProvisionedException;
+import dev.clave.cas.store.CasStore;
+import dev.clave.cas.store.ProvisioningState;
 import dev.clave.policy.protect.KeyHash;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
 
 /**
  * Who owns this CAS. A fresh CAS is unprovisioned and holds a one-time provisioning token (32 hex, made at
- * start and shown only in its log); the first client that presents it becomes the owner, bound to the key
- * hash of its TLS client certificate, with its owner configuration. Afterwards every provisioning attempt
- * is refused, whatever the token: there is exactly one owner, and only the owner may change the
- * configuration.
+ * each start while unprovisioned and shown only in its log; the store keeps only its SHA-256). The first
+ * client that presents it becomes the owner, bound to the key hash of its TLS client certificate, with its
+ * owner configuration. Afterwards every provisioning attempt is refused, whatever the token, and only the
+ * owner may change the configuration.
  */
 public final class Provisioning {
-  static final String OWNER_BLOB = "owner";
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** Where the owner is kept (the CAS store's small named blobs). */
-  public interface Blobs {
-    Optional<byte[]> get(String name) throws IOException;
-
-    void put(String name, byte[] value) throws IOException;
-  }
-
   /** The owner: the key hash of its client certificate, and its configuration. */
   public record Owner(KeyHash keyHash, OwnerConfig config) {}
 
-  private final Blobs blobs;
+  private final CasStore store;
   private final String token;
-  private Owner owner;
+  private volatile Owner owner;
 
-  private Provisioning(Blobs blobs, Owner owner, String token) {
-    this.blobs = blobs;
+  private Provisioning(CasStore store, Owner owner, String token) {
+    this.store = store;
     this.owner = owner;
     this.token = token;
   }
 
-  /** The provisioning state kept in {@code blobs}; a new token when unprovisioned. */
-  public static Provisioning load(Blobs blobs, SecureRandom random) throws IOException {
-    Optional<byte[]> stored = blobs.get(OWNER_BLOB);
-    if (stored.isPresent()) {
-      return new Provisioning(blobs, decode(stored.get()), null);
+  /** The provisioning state kept in {@code store}; a new token when unprovisioned. */
+  public static Provisioning load(CasStore store, SecureRandom random) {
+    Optional<ProvisioningState> state = store.provisioningState();
+    if (state.isPresent() && state.get() instanceof ProvisioningState.Provisioned p) {
+      return new Provisioning(store, owner(p), null);
     }
     byte[] t = new byte[16];
     random.nextBytes(t);
-    return new Provisioning(blobs, null, HexFormat.of().formatHex(t));
+    String token = HexFormat.of().formatHex(t);
+    store.setUnprovisioned(new ProvisioningState.Unprovisioned(sha256(token)));
+    return new Provisioning(store, null, token);
   }
 
-  public synchronized boolean provisioned() {
+  private static Owner owner(ProvisioningState.Provisioned p) {
+    try {
+      return new Owner(p.ownerKeyHash(), OwnerConfig.parse(new String(p.ownerConfig(), StandardCharsets.UTF_8)));
+    } catch (OwnerConfig.InvalidOwnerConfigException e) {
+      throw new IllegalStateException("the stored owner configuration no longer parses: " + e.getMessage());
+    }
+  }
+
+  public boolean provisioned() {
     return owner != null;
   }
 
-  public synchronized Optional<Owner> owner() {
+  public Optional<Owner> owner() {
     return Optional.ofNullable(owner);
   }
 
   /** The token to show in the log, while unprovisioned. */
-  public synchronized Optional<String> token() {
-    return owner == null ? Optional.of(token) : Optional.empty();
+  public Optional<String> token() {
+    return owner == null ? Optional.ofNullable(token) : Optional.empty();
   }
 
   /**
@@ -71,50 +71,53 @@ public final class Provisioning {
    *
    * @throws ProvisioningException ALREADY_PROVISIONED or WRONG_TOKEN (neither says anything about the token)
    */
-  public synchronized Owner provision(KeyHash client, String presentedToken, OwnerConfig config)
-      throws ProvisioningException, IOException {
-    if (owner != null) {
-      throw new ProvisioningException(ProvisioningException.Kind.ALREADY_PROVISIONED,
-          "this CAS is provisioned already; its owner can change the configuration with update-config");
+  public synchronized Owner provision(KeyHash client, byte[] clientCertificate, String presentedToken, OwnerConfig config)
+      throws ProvisioningException {
+    if (owner != null || token == null) {
+      throw alreadyProvisioned();
     }
-    if (presentedToken == null || !MessageDigest.isEqual(
-        token.getBytes(StandardCharsets.US_ASCII), presentedToken.strip().toLowerCase().getBytes(StandardCharsets.US_ASCII))) {
+    byte[] expected = sha256(token);
+    byte[] presented = sha256(presentedToken == null ? "" : presentedToken.strip().toLowerCase());
+    if (!MessageDigest.isEqual(expected, presented)) {
       throw new ProvisioningException(ProvisioningException.Kind.WRONG_TOKEN,
           "the provisioning token is not this CAS's (it is in the CAS log: grep \"CAS provisioning token\")");
     }
+    try {
+      store.provision(new ProvisioningState.Provisioned(client, clientCertificate,
+          config.text().getBytes(StandardCharsets.UTF_8)));
+    } catch (AlreadyProvisionedException e) {
+      throw alreadyProvisioned();
+    }
     Owner o = new Owner(client, config);
-    blobs.put(OWNER_BLOB, encode(o));
     owner = o;
     return o;
+  }
+
+  private static ProvisioningException alreadyProvisioned() {
+    return new ProvisioningException(ProvisioningException.Kind.ALREADY_PROVISIONED,
+        "this CAS is provisioned already; its owner can change the configuration with update-config");
   }
 
   /** Replaces the owner configuration; only the owner may. */
-  public synchronized Owner updateConfig(KeyHash client, OwnerConfig config) throws ProvisioningException, IOException {
-    if (owner == null) {
+  public synchronized Owner updateConfig(KeyHash client, byte[] clientCertificate, OwnerConfig config) throws ProvisioningException {
+    Owner o = owner;
+    if (o == null) {
       throw new ProvisioningException(ProvisioningException.Kind.NOT_PROVISIONED, "this CAS is not provisioned yet");
     }
-    if (!owner.keyHash().equals(client)) {
+    if (!o.keyHash().equals(client)) {
       throw new ProvisioningException(ProvisioningException.Kind.NOT_OWNER, "only the CAS owner may change its configuration");
     }
-    Owner o = new Owner(client, config);
-    blobs.put(OWNER_BLOB, encode(o));
-    owner = o;
-    return o;
+    store.updateOwner(new ProvisioningState.Provisioned(client, clientCertificate, config.text().getBytes(StandardCharsets.UTF_8)));
+    Owner updated = new Owner(client, config);
+    owner = updated;
+    return updated;
   }
 
-  private static byte[] encode(Owner o) throws IOException {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("keyHash", o.keyHash().toString());
-    n.put("config", o.config().text());
-    return JSON.writeValueAsBytes(n);
-  }
-
-  private static Owner decode(byte[] bytes) throws IOException {
-    JsonNode n = JSON.readTree(bytes);
+  private static byte[] sha256(String s) {
     try {
-      return new Owner(KeyHash.parse(n.path("keyHash").asText()), OwnerConfig.parse(n.path("config").asText()));
-    } catch (OwnerConfig.InvalidOwnerConfigException | RuntimeException e) {
-      throw new IOException("the stored owner record is unreadable: " + e.getMessage());
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.US_ASCII));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

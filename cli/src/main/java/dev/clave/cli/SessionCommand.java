@@ -14,7 +14,12 @@ import picocli.CommandLine.Spec;
       SessionExplainCommand.class,
       SessionSignCommand.class,
       SessionVerifyCommand.class,
-      SessionEncryptCommand.class
+      SessionEncryptCommand.class,
+      SessionRemoteCommands.Create.class,
+      SessionRemoteCommands.Update.class,
+      SessionRemoteCommands.Read.class,
+      SessionRemoteCommands.Delete.class,
+      SessionRemoteCommands.ListSessions.class
     })
 final class SessionCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -94,6 +94,11 @@ public final class CasClient {
         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
+  public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).DELETE().build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
   public HttpResponse<String> post(String path, String contentType, String body) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
             .header("Content-Type", contentType)
