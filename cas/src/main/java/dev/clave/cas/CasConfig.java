@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * How a CAS runs: where it keeps its state and where it listens. Command-line options override the
  * environment ({@code CLAVE_CAS_STATE_DIR}, {@code CLAVE_CAS_HOST}, {@code CLAVE_CAS_CLIENT_PORT},
- * {@code CLAVE_CAS_ENCLAVE_PORT}), which overrides the defaults: state in {@code ./cas-state}, all
+ * {@code CLAVE_CAS_ENCLAVE_PORT}, {@code CLAVE_CAS_COLLATERAL}, {@code CLAVE_CAS_PCS_URL},
+ * {@code CLAVE_CAS_TRUST_SIM_ROOT}), which overrides the defaults: state in {@code ./cas-state}, all
  * interfaces, ports 8081 (client API) and 18765 (enclave API) as the original.
  *
  * @param stateDir the state directory (identity, store, audit log)
@@ -17,7 +18,8 @@ import java.util.Objects;
  * @param enclavePort the enclave API port (TLS; attesting services); 0 picks one
  * @param tlsNames DNS names and IP addresses the CAS certificate names besides {@code cas} and localhost
  */
-public record CasConfig(Path stateDir, String host, int clientPort, int enclavePort, List<String> tlsNames) {
+public record CasConfig(
+    Path stateDir, String host, int clientPort, int enclavePort, List<String> tlsNames, Verification verification) {
   public static final int DEFAULT_CLIENT_PORT = 8081;
   public static final int DEFAULT_ENCLAVE_PORT = 18765;
 
@@ -25,6 +27,7 @@ public record CasConfig(Path stateDir, String host, int clientPort, int enclaveP
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(host, "host");
     tlsNames = List.copyOf(tlsNames);
+    Objects.requireNonNull(verification, "verification");
     checkPort(clientPort, "client port");
     checkPort(enclavePort, "enclave port");
   }
@@ -35,6 +38,22 @@ public record CasConfig(Path stateDir, String host, int clientPort, int enclaveP
     }
   }
 
+  /**
+   * How quotes are verified: collateral from a bundle directory ({@code collateralDir}, offline) or from a
+   * PCS/PCCS ({@code pcs}; Intel's PCS when both are absent), and simulation roots to trust besides Intel's
+   * (PEM files; each is logged loudly at start, since a simulated quote proves nothing about hardware).
+   */
+  public record Verification(Path collateralDir, java.net.URI pcs, List<Path> simulationRoots) {
+    public static final Verification INTEL_PCS = new Verification(null, null, List.of());
+
+    public Verification {
+      simulationRoots = List.copyOf(simulationRoots);
+      if (collateralDir != null && pcs != null) {
+        throw new IllegalArgumentException("collateral comes from a directory or a PCS, not both");
+      }
+    }
+  }
+
   /** The defaults with the environment applied. */
   public static CasConfig fromEnvironment(Map<String, String> env) {
     return new CasConfig(
@@ -42,7 +61,11 @@ public record CasConfig(Path stateDir, String host, int clientPort, int enclaveP
         env.getOrDefault("CLAVE_CAS_HOST", "0.0.0.0"),
         port(env, "CLAVE_CAS_CLIENT_PORT", DEFAULT_CLIENT_PORT),
         port(env, "CLAVE_CAS_ENCLAVE_PORT", DEFAULT_ENCLAVE_PORT),
-        List.of());
+        List.of(),
+        new Verification(
+            env.containsKey("CLAVE_CAS_COLLATERAL") ? Path.of(env.get("CLAVE_CAS_COLLATERAL")) : null,
+            env.containsKey("CLAVE_CAS_PCS_URL") ? java.net.URI.create(env.get("CLAVE_CAS_PCS_URL")) : null,
+            env.containsKey("CLAVE_CAS_TRUST_SIM_ROOT") ? List.of(Path.of(env.get("CLAVE_CAS_TRUST_SIM_ROOT"))) : List.of()));
   }
 
   private static int port(Map<String, String> env, String name, int dflt) {
@@ -58,14 +81,18 @@ public record CasConfig(Path stateDir, String host, int clientPort, int enclaveP
   }
 
   public CasConfig withStateDir(Path dir) {
-    return new CasConfig(dir, host, clientPort, enclavePort, tlsNames);
+    return new CasConfig(dir, host, clientPort, enclavePort, tlsNames, verification);
   }
 
   public CasConfig withPorts(int client, int enclave) {
-    return new CasConfig(stateDir, host, client, enclave, tlsNames);
+    return new CasConfig(stateDir, host, client, enclave, tlsNames, verification);
   }
 
   public CasConfig withHost(String newHost) {
-    return new CasConfig(stateDir, newHost, clientPort, enclavePort, tlsNames);
+    return new CasConfig(stateDir, newHost, clientPort, enclavePort, tlsNames, verification);
+  }
+
+  public CasConfig withVerification(Verification v) {
+    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, v);
   }
 }

@@ -64,6 +64,7 @@ public final class CasServer implements AutoCloseable {
   private final AuditLog audit;
   private final CasStore store;
   private final SessionRoutes sessionRoutes;
+  private final AttestationRoutes attestationRoutes;
   private final AtomicBoolean ready = new AtomicBoolean();
 
   private CasServer(CasConfig config, CasIdentity identity, CasStore store, Provisioning provisioning, AuditLog audit) {
@@ -72,8 +73,11 @@ public final class CasServer implements AutoCloseable {
     this.provisioning = provisioning;
     this.audit = audit;
     this.store = store;
-    this.sessionRoutes = new SessionRoutes(new SessionService(store, java.time.Clock.systemUTC(), new SecureRandom()), audit);
+    SessionService sessions = new SessionService(store, java.time.Clock.systemUTC(), new SecureRandom());
+    this.sessionRoutes = new SessionRoutes(sessions, audit);
     this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.attestationRoutes = new AttestationRoutes(
+        new Attestation(verifier(config.verification()), sessions, java.time.Clock.systemUTC()), audit, metrics);
     this.requests = Counter.builder("clave_cas_requests").description("HTTP requests served").register(metrics);
     Tls clientTls = tls(TlsClientAuth.OPTIONAL);
     Tls enclaveTls = tls(TlsClientAuth.OPTIONAL);
@@ -105,7 +109,14 @@ public final class CasServer implements AutoCloseable {
       store.close();
       throw e;
     }
-    CasServer cas = new CasServer(config, identity, store, provisioning, audit);
+    CasServer cas;
+    try {
+      cas = new CasServer(config, identity, store, provisioning, audit);
+    } catch (RuntimeException e) {
+      audit.close();
+      store.close();
+      throw e;
+    }
     audit.append(AuditEvent.builder(AuditEventType.CAS_STARTED).detail("keyHash", identity.keyHash().toString()).build());
     cas.server.start();
     cas.ready.set(true);
@@ -348,6 +359,38 @@ public final class CasServer implements AutoCloseable {
 
   private void enclaveRoutes(HttpRouting.Builder r) {
     health(r);
+    attestationRoutes.register(r);
+  }
+
+  /** The quote verifier: Intel's root always; simulation roots only as configured, and said loudly. */
+  private static dev.clave.attestation.verify.QuoteVerifier verifier(CasConfig.Verification v) {
+    var b = dev.clave.attestation.verify.QuoteVerifier.builder();
+    for (Path pem : v.simulationRoots()) {
+      try {
+        byte[] der = dev.clave.attestation.pki.PemCertificates.decode(Files.readAllBytes(pem), "simulation root " + pem).get(0);
+        dev.clave.attestation.verify.TrustedRoot root = dev.clave.attestation.verify.TrustedRoot.simulation(der);
+        b.trustRoot(root);
+        LOG.warn("TRUSTING A SIMULATION ROOT ({}): quotes it signs prove nothing about hardware; for testing only", root);
+      } catch (IOException | dev.clave.attestation.pki.PkiException | RuntimeException e) {
+        throw new IllegalArgumentException("simulation root " + pem + ": " + e.getMessage());
+      }
+    }
+    try {
+      if (v.collateralDir() != null) {
+        b.collateralSource(dev.clave.attestation.collateral.CollateralBundle.open(v.collateralDir()));
+        LOG.info("collateral from {}", v.collateralDir());
+      } else {
+        var pcs = dev.clave.attestation.collateral.PcsCollateralSource.builder();
+        if (v.pcs() != null) {
+          pcs.baseUrl(v.pcs());
+        }
+        b.collateralSource(pcs.build());
+        LOG.info("collateral from {}", v.pcs() != null ? v.pcs() : "Intel's PCS");
+      }
+    } catch (dev.clave.attestation.collateral.CollateralException e) {
+      throw new IllegalArgumentException("collateral: " + e.getMessage());
+    }
+    return b.build();
   }
 
   private void health(HttpRouting.Builder r) {

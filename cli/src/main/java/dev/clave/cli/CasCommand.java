@@ -57,6 +57,16 @@ final class CasCommand implements Runnable {
     @Option(names = "--tls-name", paramLabel = "NAME", description = "a DNS name or IP address for the CAS certificate (repeatable; used when the identity is created)")
     List<String> tlsNames = new ArrayList<>();
 
+    @Option(names = "--collateral", paramLabel = "DIR", description = "verify quotes with the collateral bundle in DIR (offline)")
+    Path collateral;
+
+    @Option(names = "--pcs", paramLabel = "URL", description = "fetch collateral from this PCS/PCCS (default: Intel's PCS)")
+    java.net.URI pcs;
+
+    @Option(names = "--trust-sim-root", paramLabel = "PEM",
+        description = "also trust this simulation root (clave sim init's root/root_ca.pem); testing only, repeatable")
+    List<Path> simRoots = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
       CasConfig config;
@@ -70,12 +80,16 @@ final class CasCommand implements Runnable {
           host != null ? host : config.host(),
           clientPort != null ? clientPort : config.clientPort(),
           enclavePort != null ? enclavePort : config.enclavePort(),
-          tlsNames);
+          tlsNames,
+          collateral != null || pcs != null || !simRoots.isEmpty()
+              ? new CasConfig.Verification(collateral, pcs, simRoots)
+              : config.verification());
       CountDownLatch stopped = new CountDownLatch(1);
       CasServer cas;
       try {
         cas = CasServer.start(config);
-      } catch (java.io.UncheckedIOException | java.io.IOException e) {
+      } catch (java.io.UncheckedIOException | java.io.IOException | IllegalArgumentException
+          | dev.clave.cas.store.StoreException e) {
         throw new Errors.UserError("cannot start the CAS: " + e.getMessage());
       }
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -54,7 +54,8 @@ public final class PolicyParser {
   private static final int MAX_NAME_LENGTH = 512;
   private static final Pattern VERSION = Pattern.compile("0\\.3(\\.(0|[1-9][0-9]{0,3}))?");
   private static final Pattern HEX = Pattern.compile("[0-9A-Fa-f]*");
-  private static final Pattern ADVISORY = Pattern.compile("INTEL-SA-[0-9]{5}");
+  /** Intel advisory IDs; the simulation ladder's are INTEL-SA-SIMnn. */
+  private static final Pattern ADVISORY = Pattern.compile("INTEL-SA-[0-9A-Z]{5}");
   private static final Pattern HOST_ENV_KEY = Pattern.compile("(?:\\\\@\\\\@|@@)([A-Za-z_][A-Za-z0-9_]*)");
   private static final Pattern TEMPLATE_VAR = Pattern.compile("\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?");
   private static final Pattern VALID_FOR =
