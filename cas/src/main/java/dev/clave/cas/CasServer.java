@@ -64,6 +64,7 @@ public final class CasServer implements AutoCloseable {
   private final AuditLog audit;
   private final CasStore store;
   private final SessionRoutes sessionRoutes;
+  private final dev.clave.policy.protect.SessionEncryptionKeyPair encryptionKey;
   private final AttestationRoutes attestationRoutes;
   private final AtomicBoolean ready = new AtomicBoolean();
 
@@ -74,7 +75,8 @@ public final class CasServer implements AutoCloseable {
     this.audit = audit;
     this.store = store;
     SessionService sessions = new SessionService(store, java.time.Clock.systemUTC(), new SecureRandom());
-    this.sessionRoutes = new SessionRoutes(sessions, audit);
+    this.encryptionKey = sessionEncryptionKey(store);
+    this.sessionRoutes = new SessionRoutes(sessions, audit, encryptionKey);
     this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.attestationRoutes = new AttestationRoutes(
         new Attestation(verifier(config.verification()), sessions, java.time.Clock.systemUTC()), audit, metrics);
@@ -362,6 +364,19 @@ public final class CasServer implements AutoCloseable {
     attestationRoutes.register(r);
   }
 
+  private static final String ENCRYPTION_KEY_BLOB = "session-encryption-key";
+
+  /** The X25519 key policies are encrypted to: made on first start, kept in the (encrypted) store. */
+  private static dev.clave.policy.protect.SessionEncryptionKeyPair sessionEncryptionKey(CasStore store) {
+    var stored = store.getBlob(ENCRYPTION_KEY_BLOB);
+    if (stored.isPresent()) {
+      return dev.clave.policy.protect.SessionEncryptionKeyPair.fromPrivateKey(stored.get());
+    }
+    var generated = dev.clave.policy.protect.SessionEncryptionKeyPair.generate();
+    store.putBlob(ENCRYPTION_KEY_BLOB, generated.privateKeyBytes());
+    return generated;
+  }
+
   /** The quote verifier: Intel's root always; simulation roots only as configured, and said loudly. */
   private static dev.clave.attestation.verify.QuoteVerifier verifier(CasConfig.Verification v) {
     var b = dev.clave.attestation.verify.QuoteVerifier.builder();
@@ -402,7 +417,8 @@ public final class CasServer implements AutoCloseable {
   }
 
   private void describe(ServerRequest req, ServerResponse res) {
-    json(res, Status.OK_200, "{\"keyHash\":\"" + identity.keyHash() + "\",\"provisioned\":" + provisioning.provisioned() + "}");
+    json(res, Status.OK_200, "{\"keyHash\":\"" + identity.keyHash() + "\",\"provisioned\":" + provisioning.provisioned()
+        + ",\"sessionEncryptionKey\":\"" + encryptionKey.publicKeyHex() + "\"}");
   }
 
   private static void json(ServerResponse res, Status status, String body) {

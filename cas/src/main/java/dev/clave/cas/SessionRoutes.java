@@ -7,6 +7,14 @@ import dev.clave.cas.audit.AuditEvent;
 import dev.clave.cas.audit.AuditEventType;
 import dev.clave.cas.audit.AuditLog;
 import dev.clave.policy.PolicyProblem;
+import dev.clave.policy.protect.DecryptionException;
+import dev.clave.policy.protect.EncryptedPolicy;
+import dev.clave.policy.protect.InvalidEncodingException;
+import dev.clave.policy.protect.SessionEncryptionKeyPair;
+import dev.clave.policy.protect.SignedPolicy;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashSet;
+import java.util.Set;
 import dev.clave.policy.protect.KeyHash;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -22,8 +30,10 @@ import java.util.Optional;
  * The client API's session endpoints, in the original's shapes where they are known (reference §2.2):
  *
  * <ul>
- *   <li>{@code POST /session} with the policy text: 201 {"name", "hash", "created"}; creates, or updates
- *       when the policy names the current hash as {@code predecessor};
+ *   <li>{@code POST /session} with the policy — YAML, a signed policy document ({"policy", "signatures"}:
+ *       its signers satisfy {@code signer:} entries), or an encrypted one ({"policy", "encryptionKey"}, to
+ *       the key {@code GET /v1/cas} publishes): 201 {"name", "hash", "created"}; creates, or updates when
+ *       the policy names the current hash as {@code predecessor};
  *   <li>{@code GET /v1/sessions/NAME[?hash=H]}: {"session": text, "hash"};
  *   <li>{@code DELETE /v1/sessions/NAME}; {@code GET /v1/sessions?prefix=P}: {"sessions": [names]}.
  * </ul>
@@ -38,10 +48,56 @@ final class SessionRoutes {
 
   private final SessionService sessions;
   private final AuditLog audit;
+  private final SessionEncryptionKeyPair encryptionKey;
 
-  SessionRoutes(SessionService sessions, AuditLog audit) {
+  SessionRoutes(SessionService sessions, AuditLog audit, SessionEncryptionKeyPair encryptionKey) {
     this.sessions = sessions;
     this.audit = audit;
+    this.encryptionKey = encryptionKey;
+  }
+
+  /** A policy as uploaded: YAML, a signed document, or an encrypted one holding either. */
+  private record Unwrapped(String text, Set<String> signers) {}
+
+  private Unwrapped unwrap(byte[] body, boolean mayBeEncrypted) throws SessionService.SessionException {
+    String text = new String(body, StandardCharsets.UTF_8);
+    if (!text.stripLeading().startsWith("{")) {
+      return new Unwrapped(text, Set.of());
+    }
+    JsonNode n;
+    try {
+      n = JSON.readTree(body);
+    } catch (IOException e) {
+      // Not JSON: a YAML policy in flow style.
+      return new Unwrapped(text, Set.of());
+    }
+    if (n != null && n.has("signatures")) {
+      try {
+        SignedPolicy signed = SignedPolicy.fromJson(body);
+        if (!(signed.verify() instanceof SignedPolicy.Verification.Valid valid)) {
+          throw new SessionService.SessionException(SessionService.SessionException.Kind.INVALID,
+              "the signed policy does not verify: " + ((SignedPolicy.Verification.Invalid) signed.verify()).reason());
+        }
+        Set<String> signers = new HashSet<>();
+        valid.signers().forEach(k -> signers.add(k.text()));
+        return new Unwrapped(signed.policy(), signers);
+      } catch (InvalidEncodingException e) {
+        throw new SessionService.SessionException(SessionService.SessionException.Kind.INVALID, "signed policy: " + e.getMessage());
+      }
+    }
+    if (n != null && n.has("encryptionKey") && n.path("policy").isTextual() && mayBeEncrypted) {
+      if (!encryptionKey.publicKeyHex().equalsIgnoreCase(n.get("encryptionKey").asText())) {
+        throw new SessionService.SessionException(SessionService.SessionException.Kind.INVALID,
+            "the policy is encrypted to another key (" + n.get("encryptionKey").asText() + "); this CAS's session"
+                + " encryption key is " + encryptionKey.publicKeyHex() + " (GET /v1/cas)");
+      }
+      try {
+        return unwrap(EncryptedPolicy.open(n.get("policy").asText(), encryptionKey), false);
+      } catch (DecryptionException | InvalidEncodingException e) {
+        throw new SessionService.SessionException(SessionService.SessionException.Kind.INVALID, "the encrypted policy cannot be decrypted");
+      }
+    }
+    return new Unwrapped(text, Set.of());
   }
 
   void register(HttpRouting.Builder r) {
@@ -56,20 +112,21 @@ final class SessionRoutes {
     if (client == null) {
       return;
     }
-    String text;
+    byte[] body;
     try (InputStream in = req.content().inputStream()) {
       byte[] b = in.readNBytes(MAX_POLICY + 1);
       if (b.length > MAX_POLICY) {
         send(res, Status.REQUEST_ENTITY_TOO_LARGE_413, error("the policy is larger than " + MAX_POLICY + " bytes"));
         return;
       }
-      text = new String(b, StandardCharsets.UTF_8);
+      body = b;
     } catch (IOException e) {
       send(res, Status.BAD_REQUEST_400, error("the policy could not be read"));
       return;
     }
     try {
-      SessionService.Uploaded up = sessions.upload(text, client);
+      Unwrapped u = unwrap(body, true);
+      SessionService.Uploaded up = sessions.upload(u.text(), client, u.signers());
       audit.append(AuditEvent.builder(up.created() ? AuditEventType.SESSION_CREATED : AuditEventType.SESSION_UPDATED)
           .session(up.name()).sessionHash(up.hash()).clientKeyHash(client).build());
       ObjectNode n = JSON.createObjectNode().put("name", up.name()).put("hash", up.hash()).put("created", up.created());

@@ -88,6 +88,14 @@ final class SessionService {
 
   /** Creates the session, or replaces it when the policy names the current hash as {@code predecessor}. */
   Uploaded upload(String text, KeyHash client) throws SessionException {
+    return upload(text, client, Set.of());
+  }
+
+  /**
+   * Like {@link #upload(String, KeyHash)} for a signed upload: {@code signers} (normalised signer keys whose
+   * valid signatures came with the text) satisfy the access policy's {@code signer:} entries.
+   */
+  Uploaded upload(String text, KeyHash client, Set<String> signers) throws SessionException {
     Session next;
     try {
       next = PolicyParser.parse(text, "policy", fragments(PolicyParser.sessionName(text).orElse("")));
@@ -96,12 +104,12 @@ final class SessionService {
     }
     Optional<StoredSession> current = store.currentSession(next.name());
     if (current.isEmpty()) {
-      return create(next, text, client);
+      return create(next, text, client, signers);
     }
     Version cur = version(next.name(), current.get());
     Session curSession = session(cur);
     Map<String, SecretValue> curSecrets = secretsOf(next.name());
-    if (!AccessControl.allows(curSession.accessPolicy().update(), client, cur.creator(), curSecrets, Set.of())) {
+    if (!AccessControl.allows(curSession.accessPolicy().update(), client, cur.creator(), curSecrets, signers)) {
       throw new SessionException(SessionException.Kind.FORBIDDEN, "the access policy of session " + next.name()
           + " does not let this client (" + client + ") update it");
     }
@@ -121,14 +129,14 @@ final class SessionService {
     return new Uploaded(next.name(), withCreator.hash(), false);
   }
 
-  private Uploaded create(Session next, String text, KeyHash client) throws SessionException {
+  private Uploaded create(Session next, String text, KeyHash client, Set<String> signers) throws SessionException {
     Session withCreator = next.withCreator(client.toString());
     try {
       SessionUpdate.check(null, withCreator);
     } catch (SessionUpdate.PolicyUpdateException e) {
       throw new SessionException(SessionException.Kind.NOT_FOUND, e.getMessage());
     }
-    checkNamespace(next, client);
+    checkNamespace(next, client, signers);
     Map<String, SecretValue> secrets = generate(withCreator, SecretGenerator.Predecessor.NONE);
     try {
       store.createSession(next.name(), withCreator.hash(), content(text, client), SecretsCodec.encode(secrets));
@@ -140,7 +148,7 @@ final class SessionService {
   }
 
   /** A session inside a namespace needs the namespace session, whose create_sessions rule must allow the client. */
-  private void checkNamespace(Session next, KeyHash client) throws SessionException {
+  private void checkNamespace(Session next, KeyHash client, Set<String> signers) throws SessionException {
     int slash = next.name().lastIndexOf('/');
     if (slash <= 0) {
       return;
@@ -156,7 +164,7 @@ final class SessionService {
       throw new SessionException(SessionException.Kind.STALE, "namespace_hash names " + next.namespaceHash()
           + " but namespace " + parent + " has hash " + v.hash(), List.of(), v.hash());
     }
-    if (!AccessControl.allows(session(v).accessPolicy().createSessions(), client, v.creator(), secretsOf(parent), Set.of())) {
+    if (!AccessControl.allows(session(v).accessPolicy().createSessions(), client, v.creator(), secretsOf(parent), signers)) {
       throw new SessionException(SessionException.Kind.FORBIDDEN, "the access policy of namespace " + parent
           + " does not let this client (" + client + ") create sessions in it");
     }
