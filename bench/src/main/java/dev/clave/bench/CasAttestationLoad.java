@@ -1,0 +1,268 @@
+package dev.clave.bench;
+
+import dev.clave.attestation.Bytes;
+import dev.clave.attestation.sim.SgxEnclaveSpec;
+import dev.clave.attestation.sim.SimInit;
+import dev.clave.cas.client.CasClient;
+import dev.clave.cas.client.ClientIdentity;
+import dev.clave.policy.protect.KeyHash;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Load generator for the CAS's enclave API: {@code CLIENTS} threads attest in a loop, each attestation a
+ * fresh TLS 1.3 connection with client certificate (as a starting service makes) carrying a simulated quote
+ * bound to that certificate, to a CAS running in a child JVM. Prints attestations/s, latency percentiles and
+ * the CAS process's CPU time per attestation (the generator shares the machine's cores, so this is the
+ * server's own cost).
+ *
+ * <pre>java -cp bench/target/clave-bench.jar dev.clave.bench.CasAttestationLoad [--clients 16] [--seconds 20] [--warmup 10]</pre>
+ *
+ * Quotes and client keys are made before timing (a pool of 256 identities reused round-robin: each use is
+ * still a new connection and handshake); every response is checked to be an allowed configuration.
+ */
+public final class CasAttestationLoad {
+  private static final int POOL = 256;
+
+  private record Enclave(SSLContext tls, String request) {}
+
+  public static void main(String[] args) throws Exception {
+    int clients = intArg(args, "--clients", 16);
+    int seconds = intArg(args, "--seconds", 20);
+    int warmup = intArg(args, "--warmup", 10);
+    Path work = Files.createTempDirectory("clave-cas-load");
+    Path sim = work.resolve("sim");
+    SimInit.run(sim, SimInit.Options.defaults());
+    String platform = SimInit.quote(sim, SimInit.QuoteOptions.defaults()).platformId().hex();
+
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    String extra = System.getenv("BENCH_CAS_JAVA_OPTS"); // e.g. a JFR recording of the server
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.strip().split("\\s+")));
+    }
+    command.addAll(List.of("-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
+        CasServerProcess.class.getName(), work.resolve("state").toString(), sim.toString()));
+    Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      String[] ready = awaitReady(server);
+      int clientPort = Integer.parseInt(ready[1]);
+      int enclavePort = Integer.parseInt(ready[2]);
+      KeyHash casKey = KeyHash.parse(ready[3]);
+      CasClient owner = CasClient.connect("127.0.0.1:" + clientPort, casKey, ClientIdentity.generate());
+      String policy = """
+          name: load
+          version: "0.3"
+          security: {attestation: {tolerate: [debug-mode], ignore_advisories: "*"}}
+          services:
+            - name: app
+              mrenclaves: [%s]
+              platforms: [%s]
+              command: ./app --token $$SCONE::token$$
+              pwd: /
+          secrets:
+            - name: token
+              kind: ascii
+          """.formatted(SgxEnclaveSpec.DEFAULT_MR_ENCLAVE.hex(), platform);
+      var created = owner.post("/session", "application/yaml", policy);
+      if (created.statusCode() != 201) {
+        throw new IllegalStateException("cannot create the session: " + created.body());
+      }
+
+      List<Enclave> pool = new ArrayList<>();
+      for (int i = 0; i < POOL; i++) {
+        ClientIdentity id = ClientIdentity.generate();
+        byte[] rd = MessageDigest.getInstance("SHA-512").digest(id.certificate().getEncoded());
+        byte[] quote = SimInit.quote(sim, SimInit.QuoteOptions.defaults().withReportData(Bytes.of(rd))).quote();
+        String body = "{\"configId\":\"load/app\",\"quote\":\"" + Base64.getEncoder().encodeToString(quote) + "\"}";
+        byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
+        String request = "POST /v1/attest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Content-Length: " + bodyBytes.length + "\r\nConnection: close\r\n\r\n" + body;
+        pool.add(new Enclave(tls(id), request));
+      }
+
+      run(pool, enclavePort, clients, warmup, null, server); // warm-up, discarded
+      long[] latencies = new long[4_000_000];
+      AtomicLong count = new AtomicLong();
+      long cpuBefore = cpuNanos(server);
+      long t0 = System.nanoTime();
+      run(pool, enclavePort, clients, seconds, new Recorder(latencies, count), server);
+      double elapsed = (System.nanoTime() - t0) / 1e9;
+      long cpu = cpuNanos(server) - cpuBefore;
+      int n = (int) Math.min(count.get(), latencies.length);
+      long[] sorted = Arrays.copyOf(latencies, n);
+      Arrays.sort(sorted);
+      System.out.printf("CAS attestation load: %d clients, %d s (after %d s warm-up), %d CPUs%n", clients, seconds, warmup,
+          Runtime.getRuntime().availableProcessors());
+      System.out.printf("attestations: %d in %.1f s = %.0f/s%n", n, elapsed, n / elapsed);
+      System.out.printf("latency: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+          pct(sorted, 0.50), pct(sorted, 0.90), pct(sorted, 0.99), sorted[n - 1] / 1e6);
+      System.out.printf("CAS server CPU: %.3f ms per attestation (TLS 1.3 handshake with client certificate,"
+          + " quote verification, policy decision, audit log append)%n", cpu / 1e6 / n);
+    } finally {
+      server.getOutputStream().close();
+      server.waitFor();
+      try (var walk = Files.walk(work)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private record Recorder(long[] latencies, AtomicLong count) {
+    void record(long nanos) {
+      long i = count.getAndIncrement();
+      if (i < latencies.length) {
+        latencies[(int) i] = nanos;
+      }
+    }
+  }
+
+  private static void run(List<Enclave> pool, int port, int clients, int seconds, Recorder recorder, Process server)
+      throws InterruptedException {
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong next = new AtomicLong();
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      Thread t = new Thread(() -> {
+        while (!stop.get()) {
+          Enclave e = pool.get((int) (next.getAndIncrement() % pool.size()));
+          long start = System.nanoTime();
+          attestOnce(e, port);
+          if (recorder != null) {
+            recorder.record(System.nanoTime() - start);
+          }
+        }
+      });
+      t.start();
+      threads.add(t);
+    }
+    Thread.sleep(Duration.ofSeconds(seconds));
+    stop.set(true);
+    for (Thread t : threads) {
+      t.join();
+    }
+  }
+
+  private static void attestOnce(Enclave e, int port) {
+    try (SSLSocket s = (SSLSocket) e.tls().getSocketFactory().createSocket("127.0.0.1", port)) {
+      s.setEnabledProtocols(new String[] {"TLSv1.3"});
+      OutputStream out = s.getOutputStream();
+      out.write(e.request().getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      InputStream in = s.getInputStream();
+      String head = readHead(in);
+      int length = contentLength(head);
+      byte[] body = in.readNBytes(length);
+      if (!head.startsWith("HTTP/1.1 200") || body.length != length) {
+        throw new IllegalStateException("attestation not allowed: " + head + new String(body, StandardCharsets.UTF_8));
+      }
+    } catch (java.io.IOException ex) {
+      throw new IllegalStateException("attestation failed: " + ex.getMessage(), ex);
+    }
+  }
+
+  /** The status line and headers, up to the blank line (the server may keep the connection open). */
+  private static String readHead(InputStream in) throws java.io.IOException {
+    StringBuilder b = new StringBuilder();
+    int matched = 0;
+    while (matched < 4) {
+      int c = in.read();
+      if (c < 0) {
+        throw new java.io.EOFException("the CAS closed the connection in the response head");
+      }
+      b.append((char) c);
+      matched = (c == '\r' && (matched == 0 || matched == 2)) || (c == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
+    }
+    return b.toString();
+  }
+
+  private static int contentLength(String head) {
+    for (String line : head.split("\r\n")) {
+      if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+        return Integer.parseInt(line.substring(15).strip());
+      }
+    }
+    throw new IllegalStateException("no Content-Length in " + head);
+  }
+
+  /** TLS with this identity as client certificate; the CAS is trusted as is (the key hash was pinned above). */
+  private static SSLContext tls(ClientIdentity id) throws Exception {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setKeyEntry("c", id.privateKey(), new char[0], new Certificate[] {id.certificate()});
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, new char[0]);
+    SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+    ctx.init(kmf.getKeyManagers(), new TrustManager[] {new X509TrustManager() {
+      @Override
+      public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+      @Override
+      public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+      @Override
+      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+        return new java.security.cert.X509Certificate[0];
+      }
+    }}, null);
+    return ctx;
+  }
+
+  private static String[] awaitReady(Process server) throws Exception {
+    BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    for (String line = r.readLine(); line != null; line = r.readLine()) {
+      if (line.startsWith("READY ")) {
+        // Keep draining the CAS's log, or its writes would block once the pipe is full.
+        Thread drain = new Thread(() -> {
+          try {
+            while (r.readLine() != null) {
+              // discarded
+            }
+          } catch (java.io.IOException ignored) {
+            // the process ended
+          }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return line.split(" ");
+      }
+    }
+    throw new IllegalStateException("the CAS process exited before it was ready");
+  }
+
+  private static long cpuNanos(Process p) {
+    return p.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no process CPU time here")).toNanos();
+  }
+
+  private static double pct(long[] sorted, double q) {
+    return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1e6;
+  }
+
+  private static int intArg(String[] args, String name, int dflt) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return dflt;
+  }
+}
