@@ -78,6 +78,16 @@ final class SessionRemoteCommands {
     return 1;
   }
 
+  /** POSTs a policy; prints the session hash alone (for {@code $(clave session create …)}) or the refusal. */
+  static int upload(CommandSpec spec, CasClient client, String text, String what) throws Exception {
+    HttpResponse<String> res = request(client, "POST", "/session", text);
+    if (res.statusCode() != 201) {
+      return refused(spec, what, res);
+    }
+    spec.commandLine().getOut().println(JSON.readTree(res.body()).path("hash").asText());
+    return 0;
+  }
+
   static String path(String name) {
     StringBuilder b = new StringBuilder("/v1/sessions/");
     for (String seg : name.split("/", -1)) {
@@ -101,13 +111,7 @@ final class SessionRemoteCommands {
 
     @Override
     public Integer call() throws Exception {
-      String text = template.render(file, spec.commandLine().getErr());
-      HttpResponse<String> res = request(cas.connect(), "POST", "/session", text);
-      if (res.statusCode() != 201) {
-        return refused(spec, "creating the session", res);
-      }
-      spec.commandLine().getOut().println(JSON.readTree(res.body()).path("hash").asText());
-      return 0;
+      return upload(spec, cas.connect(), template.render(file, spec.commandLine().getErr()), "creating the session");
     }
   }
 
@@ -136,12 +140,7 @@ final class SessionRemoteCommands {
       String line = "predecessor: " + hash;
       Matcher m = PREDECESSOR.matcher(text);
       String updated = m.find() ? m.replaceFirst(line) : text + (text.endsWith("\n") ? "" : "\n") + line + "\n";
-      HttpResponse<String> res = request(client, "POST", "/session", updated);
-      if (res.statusCode() != 201) {
-        return refused(spec, "updating the session", res);
-      }
-      spec.commandLine().getOut().println(JSON.readTree(res.body()).path("hash").asText());
-      return 0;
+      return upload(spec, client, updated, "updating the session");
     }
   }
 

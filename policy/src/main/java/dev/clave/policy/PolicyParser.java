@@ -333,15 +333,9 @@ public final class PolicyParser {
     images.forEach(i -> imageNames.add(i.name()));
     for (Node item : yaml.items(n, "services", false)) {
       Service s = service(item, security, imageNames);
-      if (s == null) {
-        continue;
+      if (s != null && unique(seen, item, "service", s.name())) {
+        out.add(s);
       }
-      if (seen.containsKey(s.name())) {
-        yaml.problem(item, "duplicate service name `" + s.name() + "` (first at line " + Yaml.line(seen.get(s.name())) + ")");
-        continue;
-      }
-      seen.put(s.name(), item);
-      out.add(s);
     }
     return out;
   }
@@ -792,15 +786,17 @@ public final class PolicyParser {
       return null;
     }
     String name = yaml.text(f.get("name"), kind + " name");
-    if (name == null) {
-      return null;
-    }
+    return name != null && unique(seen, item, kind, name) ? name : null;
+  }
+
+  /** Records {@code name} as seen at {@code item}; false, after a problem, when a {@code kind} of that name came before. */
+  private boolean unique(Map<String, Node> seen, Node item, String kind, String name) {
     if (seen.containsKey(name)) {
       yaml.problem(item, "duplicate " + kind + " name `" + name + "` (first at line " + Yaml.line(seen.get(name)) + ")");
-      return null;
+      return false;
     }
     seen.put(name, item);
-    return name;
+    return true;
   }
 
   private Image.InjectionFile injectionFile(Node n, String where) {
@@ -936,15 +932,9 @@ public final class PolicyParser {
     Map<String, Node> seen = new HashMap<>();
     for (Node item : items) {
       SecretSpec s = secret(item);
-      if (s == null) {
-        continue;
+      if (s != null && unique(seen, item, "secret", s.name())) {
+        out.add(s);
       }
-      if (seen.containsKey(s.name())) {
-        yaml.problem(item, "duplicate secret name `" + s.name() + "` (first at line " + Yaml.line(seen.get(s.name())) + ")");
-        continue;
-      }
-      seen.put(s.name(), item);
-      out.add(s);
     }
     checkSecretCycles(out);
     return out;
