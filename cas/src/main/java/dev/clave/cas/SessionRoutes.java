@@ -105,6 +105,52 @@ final class SessionRoutes {
     r.get("/v1/sessions", this::list);
     r.get("/v1/sessions/*", this::read);
     r.delete("/v1/sessions/*", this::delete);
+    r.get("/v1/values/*", this::values);
+  }
+
+  /**
+   * {@code GET /v1/values/session=NAME[,secret=S]}, no authentication, as the original: with {@code secret=},
+   * {"kind": "string", "value", "expires": null, "renew": null}; without, {"values": {name: {"value"}}};
+   * unknown or not public: 404 {"msg": [...]}.
+   */
+  private void values(ServerRequest req, ServerResponse res) {
+    String spec = req.path().path().substring("/v1/values/".length());
+    String session = null;
+    String secret = null;
+    for (String part : spec.split(",")) {
+      if (part.startsWith("session=")) {
+        session = part.substring("session=".length());
+      } else if (part.startsWith("secret=")) {
+        secret = part.substring("secret=".length());
+      }
+    }
+    java.util.Map<String, String> values = session == null ? java.util.Map.of() : sessions.publicValues(session);
+    if (secret != null) {
+      String v = values.get(secret);
+      if (v == null) {
+        notVisible(res, "Failed to read value '" + secret + "' of '/session=" + session + "' requested by a public client");
+        return;
+      }
+      ObjectNode n = JSON.createObjectNode().put("kind", "string").put("value", v);
+      n.putNull("expires");
+      n.putNull("renew");
+      send(res, Status.OK_200, n);
+      return;
+    }
+    if (session == null) {
+      notVisible(res, "the path is /v1/values/session=NAME[,secret=SECRET]");
+      return;
+    }
+    ObjectNode n = JSON.createObjectNode();
+    ObjectNode all = n.putObject("values");
+    values.forEach((k, v) -> all.putObject(k).put("value", v));
+    send(res, Status.OK_200, n);
+  }
+
+  private static void notVisible(ServerResponse res, String first) {
+    ObjectNode n = JSON.createObjectNode();
+    n.putArray("msg").add(first).add("Secret does not exist or is not visible for a public client");
+    send(res, Status.NOT_FOUND_404, n);
   }
 
   private void upload(ServerRequest req, ServerResponse res) {

@@ -215,6 +215,42 @@ final class SessionService {
     return out;
   }
 
+  /**
+   * The values of the session's {@code export_public} secrets, readable without authentication (reference
+   * §2.2 {@code /v1/values}): ascii as is, binary as hex, public keys and certificates as PEM. A private key
+   * is never served this way, whatever the policy says.
+   */
+  Map<String, String> publicValues(String name) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    Optional<StoredSession> stored = store.currentSession(name);
+    if (stored.isEmpty()) {
+      return out;
+    }
+    Session s = session(version(name, stored.get()));
+    Map<String, SecretValue> values = secretsOf(name);
+    for (SecretSpec spec : s.secrets()) {
+      SecretValue v = values.get(spec.name());
+      if (!spec.exportPublic() || v == null) {
+        continue;
+      }
+      try {
+        String rendered = switch (v) {
+          case SecretValue.Ascii a -> a.value();
+          case SecretValue.Binary b -> dev.clave.policy.secrets.SecretEncoding.HEX.renderText(b);
+          case SecretValue.PublicKey k -> dev.clave.policy.secrets.SecretEncoding.PUBLIC_KEY_PEM.renderText(k);
+          case SecretValue.Certificate c -> dev.clave.policy.secrets.SecretEncoding.CERTIFICATE_PEM.renderText(c);
+          case SecretValue.PrivateKey k -> null;
+        };
+        if (rendered != null) {
+          out.put(spec.name(), rendered);
+        }
+      } catch (SecretException e) {
+        // not renderable as text: not served
+      }
+    }
+    return out;
+  }
+
   /** The current session and its secrets, for attestation. */
   Optional<Map.Entry<Session, Map<String, SecretValue>>> current(String name) {
     return store.currentSession(name).map(s -> Map.entry(session(version(name, s)), secretsOf(name)));

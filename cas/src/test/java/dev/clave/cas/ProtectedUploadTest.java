@@ -93,6 +93,47 @@ class ProtectedUploadTest {
   }
 
   @Test
+  void exportPublicValuesAreReadableWithoutAClientCertificateAndNothingElseIs() throws Exception {
+    String yaml = "name: public-values\nversion: \"0.3\"\nsecurity: {attestation: {mode: none}}\n"
+        + "services: [{name: app, command: ./app, pwd: /}]\n"
+        + "secrets:\n  - {name: answer, kind: ascii, value: \"42\", export_public: true}\n"
+        + "  - {name: hidden, kind: ascii, value: secret}\n"
+        + "  - {name: ca_key, kind: private-key, export_public: true}\n"
+        + "  - {name: ca, kind: x509-ca, private_key: ca_key, export_public: true}\n";
+    assertThat(upload(yaml).statusCode()).isEqualTo(201);
+    java.net.http.HttpClient anonymous = java.net.http.HttpClient.newBuilder().sslContext(trustAll()).build();
+    String base = "https://127.0.0.1:" + cas.clientPort() + "/v1/values/";
+    var one = anonymous.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "session=public-values,secret=answer")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(one.statusCode()).isEqualTo(200);
+    assertThat(one.body()).isEqualTo("{\"kind\":\"string\",\"value\":\"42\",\"expires\":null,\"renew\":null}");
+    var all = anonymous.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "session=public-values")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(all.body()).contains("\"answer\"", "\"ca\"", "BEGIN CERTIFICATE").doesNotContain("hidden", "ca_key", "PRIVATE KEY");
+    var hidden = anonymous.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "session=public-values,secret=hidden")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(hidden.statusCode()).isEqualTo(404);
+    assertThat(hidden.body()).contains("not visible for a public client").doesNotContain("secret\"");
+  }
+
+  private static javax.net.ssl.SSLContext trustAll() throws Exception {
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+      @Override
+      public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+      @Override
+      public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+      @Override
+      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+        return new java.security.cert.X509Certificate[0];
+      }
+    }}, null);
+    return ctx;
+  }
+
+  @Test
   void anEncryptedPolicyOpensOnlyWithThisCasKey() throws Exception {
     String hex = JSON.readTree(client.get("/v1/cas").body()).get("sessionEncryptionKey").asText();
     assertThat(hex).matches("[0-9a-f]{64}");
