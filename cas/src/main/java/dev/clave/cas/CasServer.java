@@ -87,8 +87,12 @@ public final class CasServer implements AutoCloseable {
         .host(config.host())
         .port(config.clientPort())
         .tls(clientTls)
+        // Responses are small and every attestation is a new connection: without TCP_NODELAY each one
+        // waits for the peer's delayed ACK (tens of milliseconds).
+        .connectionOptions(o -> o.tcpNoDelay(true))
         .routing(this::clientRoutes)
         .putSocket("enclave", s -> s.host(config.host()).port(config.enclavePort()).tls(enclaveTls)
+            .connectionOptions(o -> o.tcpNoDelay(true))
             .routing(r -> enclaveRoutes(r)))
         .shutdownHook(false)
         .build();
