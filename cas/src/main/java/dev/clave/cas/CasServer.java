@@ -189,7 +189,23 @@ public final class CasServer implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Anything a handler did not expect: logged here with its type, answered with a fixed message. No stack
+   * trace and no exception text reaches a client (it could carry state the client may not see); a store
+   * that detected tampering says so in the log and keeps refusing.
+   */
+  private static void internalErrors(HttpRouting.Builder r) {
+    r.error(RuntimeException.class, (req, res, e) -> {
+      LOG.error("request {} {} failed: {}: {}", req.prologue().method().text(), req.path().path(),
+          e.getClass().getSimpleName(), e.getMessage());
+      res.status(Status.INTERNAL_SERVER_ERROR_500);
+      res.header(HeaderNames.CONTENT_TYPE, "application/json");
+      res.send("{\"error\":\"internal error in the CAS; its log says more\"}");
+    });
+  }
+
   private void clientRoutes(HttpRouting.Builder r) {
+    internalErrors(r);
     r.any((req, res) -> {
       requests.increment();
       res.next();
@@ -364,6 +380,7 @@ public final class CasServer implements AutoCloseable {
   }
 
   private void enclaveRoutes(HttpRouting.Builder r) {
+    internalErrors(r);
     health(r);
     attestationRoutes.register(r);
   }

@@ -80,6 +80,31 @@ class CasRestartTest {
   }
 
   @Test
+  void tamperingWhileRunningIsRefusedWithoutLeakingDetails() throws Exception {
+    try (CasServer cas = start()) {
+      provisionAndCreate(cas, "live");
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + state.resolve(SqliteCasStore.DATABASE_FILE))) {
+        long rowid;
+        byte[] ct;
+        try (var rs = c.createStatement().executeQuery("SELECT rowid, ct FROM session_versions LIMIT 1")) {
+          assertThat(rs.next()).isTrue();
+          rowid = rs.getLong(1);
+          ct = rs.getBytes(2);
+        }
+        ct[0] ^= 1;
+        try (var up = c.prepareStatement("UPDATE session_versions SET ct = ? WHERE rowid = ?")) {
+          up.setBytes(1, ct);
+          up.setLong(2, rowid);
+          up.executeUpdate();
+        }
+      }
+      HttpResponse<String> read = client(cas).get("/v1/sessions/live");
+      assertThat(read.statusCode()).isEqualTo(500);
+      assertThat(read.body()).isEqualTo("{\"error\":\"internal error in the CAS; its log says more\"}");
+    }
+  }
+
+  @Test
   void anOlderCopyOfTheDatabaseIsCaughtAsARollback() throws Exception {
     Path copy = state.resolveSibling(state.getFileName() + "-old");
     try (CasServer cas = start()) {
