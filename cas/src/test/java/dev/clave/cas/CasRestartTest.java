@@ -60,22 +60,7 @@ class CasRestartTest {
     try (CasServer cas = start()) {
       provisionAndCreate(cas, "victim");
     }
-    // Flip one bit of a session version's ciphertext, as a disk error or an attacker with file access would.
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + state.resolve(SqliteCasStore.DATABASE_FILE))) {
-      long rowid;
-      byte[] ct;
-      try (var rs = c.createStatement().executeQuery("SELECT rowid, ct FROM session_versions LIMIT 1")) {
-        assertThat(rs.next()).isTrue();
-        rowid = rs.getLong(1);
-        ct = rs.getBytes(2);
-      }
-      ct[ct.length / 2] ^= 1;
-      try (var up = c.prepareStatement("UPDATE session_versions SET ct = ? WHERE rowid = ?")) {
-        up.setBytes(1, ct);
-        up.setLong(2, rowid);
-        assertThat(up.executeUpdate()).isEqualTo(1);
-      }
-    }
+    flipSessionCiphertextBit(state, 0);
     assertThatThrownBy(this::start).isInstanceOf(StoreException.class);
   }
 
@@ -83,21 +68,7 @@ class CasRestartTest {
   void tamperingWhileRunningIsRefusedWithoutLeakingDetails() throws Exception {
     try (CasServer cas = start()) {
       provisionAndCreate(cas, "live");
-      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + state.resolve(SqliteCasStore.DATABASE_FILE))) {
-        long rowid;
-        byte[] ct;
-        try (var rs = c.createStatement().executeQuery("SELECT rowid, ct FROM session_versions LIMIT 1")) {
-          assertThat(rs.next()).isTrue();
-          rowid = rs.getLong(1);
-          ct = rs.getBytes(2);
-        }
-        ct[0] ^= 1;
-        try (var up = c.prepareStatement("UPDATE session_versions SET ct = ? WHERE rowid = ?")) {
-          up.setBytes(1, ct);
-          up.setLong(2, rowid);
-          up.executeUpdate();
-        }
-      }
+      flipSessionCiphertextBit(state, 0);
       HttpResponse<String> read = client(cas).get("/v1/sessions/live");
       assertThat(read.statusCode()).isEqualTo(500);
       assertThat(read.body()).isEqualTo("{\"error\":\"internal error in the CAS; its log says more\"}");
@@ -121,5 +92,24 @@ class CasRestartTest {
     Files.deleteIfExists(state.resolve(SqliteCasStore.DATABASE_FILE + "-wal"));
     Files.deleteIfExists(state.resolve(SqliteCasStore.DATABASE_FILE + "-shm"));
     assertThatThrownBy(this::start).isInstanceOf(StoreException.class).hasMessageContaining("roll");
+  }
+
+  /** Flips one bit of a session version's ciphertext, as a disk error or an attacker with file access would. */
+  private static void flipSessionCiphertextBit(Path state, int index) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + state.resolve(SqliteCasStore.DATABASE_FILE))) {
+      long rowid;
+      byte[] ct;
+      try (var rs = c.createStatement().executeQuery("SELECT rowid, ct FROM session_versions LIMIT 1")) {
+        assertThat(rs.next()).isTrue();
+        rowid = rs.getLong(1);
+        ct = rs.getBytes(2);
+      }
+      ct[index] ^= 1;
+      try (var up = c.prepareStatement("UPDATE session_versions SET ct = ? WHERE rowid = ?")) {
+        up.setBytes(1, ct);
+        up.setLong(2, rowid);
+        assertThat(up.executeUpdate()).isEqualTo(1);
+      }
+    }
   }
 }
