@@ -1,5 +1,6 @@
 package dev.clave.cas;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -56,16 +57,103 @@ public record CasConfig(
 
   /** The defaults with the environment applied. */
   public static CasConfig fromEnvironment(Map<String, String> env) {
+    return DEFAULTS.withEnvironment(env);
+  }
+
+  /** Everything left at its default: state in ./cas-state, all interfaces, 8081 and 18765, Intel's PCS. */
+  public static final CasConfig DEFAULTS = new CasConfig(
+      Path.of("cas-state"), "0.0.0.0", DEFAULT_CLIENT_PORT, DEFAULT_ENCLAVE_PORT, List.of(), Verification.INTEL_PCS);
+
+  /** This configuration with the variables set in {@code env} applied over it. */
+  public CasConfig withEnvironment(Map<String, String> env) {
+    Verification v = verification;
+    if (env.containsKey("CLAVE_CAS_COLLATERAL") || env.containsKey("CLAVE_CAS_PCS_URL")) {
+      v = new Verification(
+          env.containsKey("CLAVE_CAS_COLLATERAL") ? Path.of(env.get("CLAVE_CAS_COLLATERAL")) : null,
+          env.containsKey("CLAVE_CAS_PCS_URL") ? java.net.URI.create(env.get("CLAVE_CAS_PCS_URL")) : null,
+          v.simulationRoots());
+    }
+    if (env.containsKey("CLAVE_CAS_TRUST_SIM_ROOT")) {
+      v = new Verification(v.collateralDir(), v.pcs(), List.of(Path.of(env.get("CLAVE_CAS_TRUST_SIM_ROOT"))));
+    }
     return new CasConfig(
-        Path.of(env.getOrDefault("CLAVE_CAS_STATE_DIR", "cas-state")),
-        env.getOrDefault("CLAVE_CAS_HOST", "0.0.0.0"),
-        port(env, "CLAVE_CAS_CLIENT_PORT", DEFAULT_CLIENT_PORT),
-        port(env, "CLAVE_CAS_ENCLAVE_PORT", DEFAULT_ENCLAVE_PORT),
-        List.of(),
-        new Verification(
-            env.containsKey("CLAVE_CAS_COLLATERAL") ? Path.of(env.get("CLAVE_CAS_COLLATERAL")) : null,
-            env.containsKey("CLAVE_CAS_PCS_URL") ? java.net.URI.create(env.get("CLAVE_CAS_PCS_URL")) : null,
-            env.containsKey("CLAVE_CAS_TRUST_SIM_ROOT") ? List.of(Path.of(env.get("CLAVE_CAS_TRUST_SIM_ROOT"))) : List.of()));
+        env.containsKey("CLAVE_CAS_STATE_DIR") ? Path.of(env.get("CLAVE_CAS_STATE_DIR")) : stateDir,
+        env.getOrDefault("CLAVE_CAS_HOST", host),
+        port(env, "CLAVE_CAS_CLIENT_PORT", clientPort),
+        port(env, "CLAVE_CAS_ENCLAVE_PORT", enclavePort),
+        tlsNames,
+        v);
+  }
+
+  /**
+   * A configuration file ({@code cas.toml}); every key optional, unknown keys refused:
+   *
+   * <pre>
+   * state_dir = "/var/lib/clave-cas"
+   * host = "0.0.0.0"
+   * client_port = 8081
+   * enclave_port = 18765
+   * tls_names = ["cas.example.com"]
+   *
+   * [verification]
+   * collateral = "/etc/clave/collateral"     # or: pcs = "https://pccs.example:8081"
+   * trust_sim_roots = ["/etc/clave/sim-root.pem"]   # testing only
+   * </pre>
+   *
+   * Relative paths are taken relative to the file's directory.
+   */
+  public static CasConfig fromToml(Path file) throws IOException {
+    com.fasterxml.jackson.databind.JsonNode root;
+    try {
+      root = new com.fasterxml.jackson.dataformat.toml.TomlMapper().readTree(java.nio.file.Files.readString(file));
+    } catch (IOException e) {
+      throw new IOException(file + " is not TOML: " + firstLine(e.getMessage()));
+    }
+    Path base = file.toAbsolutePath().getParent();
+    java.util.Set<String> top = java.util.Set.of("state_dir", "host", "client_port", "enclave_port", "tls_names", "verification");
+    java.util.Set<String> ver = java.util.Set.of("collateral", "pcs", "trust_sim_roots");
+    for (var e : root.properties()) {
+      if (!top.contains(e.getKey())) {
+        throw new IOException(file + ": unknown key " + e.getKey() + "; known: " + String.join(", ", new java.util.TreeSet<>(top)));
+      }
+    }
+    com.fasterxml.jackson.databind.JsonNode v = root.path("verification");
+    for (var e : v.properties()) {
+      if (!ver.contains(e.getKey())) {
+        throw new IOException(file + ": unknown key verification." + e.getKey() + "; known: " + String.join(", ", new java.util.TreeSet<>(ver)));
+      }
+    }
+    List<String> names = new java.util.ArrayList<>();
+    root.path("tls_names").forEach(n -> names.add(n.asText()));
+    List<Path> roots = new java.util.ArrayList<>();
+    v.path("trust_sim_roots").forEach(n -> roots.add(base.resolve(n.asText())));
+    try {
+      return new CasConfig(
+          root.has("state_dir") ? base.resolve(root.get("state_dir").asText()) : DEFAULTS.stateDir(),
+          root.path("host").asText(DEFAULTS.host()),
+          root.has("client_port") ? portValue(file, "client_port", root.get("client_port")) : DEFAULT_CLIENT_PORT,
+          root.has("enclave_port") ? portValue(file, "enclave_port", root.get("enclave_port")) : DEFAULT_ENCLAVE_PORT,
+          names,
+          new Verification(v.has("collateral") ? base.resolve(v.get("collateral").asText()) : null,
+              v.has("pcs") ? java.net.URI.create(v.get("pcs").asText()) : null, roots));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + ": " + e.getMessage());
+    }
+  }
+
+  private static int portValue(Path file, String key, com.fasterxml.jackson.databind.JsonNode n) throws IOException {
+    if (!n.canConvertToInt() || !n.isIntegralNumber()) {
+      throw new IOException(file + ": " + key + " must be a port number");
+    }
+    return n.asInt();
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unreadable";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
   }
 
   private static int port(Map<String, String> env, String name, int dflt) {

@@ -42,6 +42,9 @@ final class CasCommand implements Runnable {
             + " options override them."
       })
   static final class Serve implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "cas.toml", description = "a configuration file; the environment and options override it")
+    Path configFile;
+
     @Option(names = "--state-dir", paramLabel = "DIR", description = "identity, store and audit log (default ./cas-state)")
     Path stateDir;
 
@@ -71,8 +74,8 @@ final class CasCommand implements Runnable {
     public Integer call() throws Exception {
       CasConfig config;
       try {
-        config = CasConfig.fromEnvironment(System.getenv());
-      } catch (IllegalArgumentException e) {
+        config = (configFile != null ? CasConfig.fromToml(configFile) : CasConfig.DEFAULTS).withEnvironment(System.getenv());
+      } catch (IllegalArgumentException | java.io.IOException e) {
         throw new Errors.UserError(e.getMessage());
       }
       config = new CasConfig(
@@ -80,7 +83,7 @@ final class CasCommand implements Runnable {
           host != null ? host : config.host(),
           clientPort != null ? clientPort : config.clientPort(),
           enclavePort != null ? enclavePort : config.enclavePort(),
-          tlsNames,
+          tlsNames.isEmpty() ? config.tlsNames() : tlsNames,
           collateral != null || pcs != null || !simRoots.isEmpty()
               ? new CasConfig.Verification(collateral, pcs, simRoots)
               : config.verification());

@@ -1,0 +1,66 @@
+package dev.clave.cas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** cas.toml, then the environment over it. */
+class CasConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void aFileSetsEverythingAndRelativePathsFollowIt() throws Exception {
+    Path f = Files.writeString(dir.resolve("cas.toml"), """
+        state_dir = "state"
+        host = "127.0.0.1"
+        client_port = 9081
+        enclave_port = 19765
+        tls_names = ["cas.example.com"]
+
+        [verification]
+        collateral = "collateral"
+        trust_sim_roots = ["sim/root/root_ca.pem"]
+        """);
+    CasConfig c = CasConfig.fromToml(f);
+    assertThat(c.stateDir()).isEqualTo(dir.toAbsolutePath().resolve("state"));
+    assertThat(c.host()).isEqualTo("127.0.0.1");
+    assertThat(c.clientPort()).isEqualTo(9081);
+    assertThat(c.enclavePort()).isEqualTo(19765);
+    assertThat(c.tlsNames()).containsExactly("cas.example.com");
+    assertThat(c.verification().collateralDir()).isEqualTo(dir.toAbsolutePath().resolve("collateral"));
+    assertThat(c.verification().simulationRoots()).containsExactly(dir.toAbsolutePath().resolve("sim/root/root_ca.pem"));
+
+    CasConfig env = c.withEnvironment(Map.of("CLAVE_CAS_CLIENT_PORT", "7000", "CLAVE_CAS_PCS_URL", "https://pccs.local:8081"));
+    assertThat(env.clientPort()).isEqualTo(7000);
+    assertThat(env.enclavePort()).isEqualTo(19765);
+    assertThat(env.verification().pcs()).isEqualTo(URI.create("https://pccs.local:8081"));
+    assertThat(env.verification().collateralDir()).isNull();
+    assertThat(env.verification().simulationRoots()).hasSize(1);
+  }
+
+  @Test
+  void mistakesAreNamed() throws Exception {
+    assertThatThrownBy(() -> CasConfig.fromToml(Files.writeString(dir.resolve("a.toml"), "clientport = 1\n")))
+        .isInstanceOf(IOException.class).hasMessageContaining("unknown key clientport");
+    assertThatThrownBy(() -> CasConfig.fromToml(Files.writeString(dir.resolve("b.toml"), "[verification]\npcs_url = \"x\"\n")))
+        .hasMessageContaining("unknown key verification.pcs_url");
+    assertThatThrownBy(() -> CasConfig.fromToml(Files.writeString(dir.resolve("c.toml"), "client_port = \"x\"\n")))
+        .hasMessageContaining("client_port must be a port number");
+    assertThatThrownBy(() -> CasConfig.fromToml(Files.writeString(dir.resolve("d.toml"), "client_port = 70000\n")))
+        .hasMessageContaining("client port must be 0..65535");
+    assertThatThrownBy(() -> CasConfig.fromToml(Files.writeString(dir.resolve("e.toml"),
+        "[verification]\ncollateral = \"c\"\npcs = \"https://x\"\n")))
+        .hasMessageContaining("not both");
+    assertThatThrownBy(() -> CasConfig.fromToml(Files.writeString(dir.resolve("f.toml"), "host = [\n")))
+        .hasMessageContaining("is not TOML");
+    assertThat(CasConfig.fromEnvironment(Map.of()).tlsNames()).isEqualTo(List.of());
+  }
+}
