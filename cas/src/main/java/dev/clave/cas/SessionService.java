@@ -282,7 +282,7 @@ final class SessionService {
     Session exporting = session(version(exporter, stored.get()));
     SecretSpec exported = exporting.secrets().stream().filter(x -> x.name().equals(spec.importFrom().secret()))
         .findFirst().orElseThrow(() -> new SessionException(SessionException.Kind.NOT_FOUND, what + ", which has no such secret"));
-    SecretExports.Decision d = SecretExports.check(exporter, exported, importer, importerHash);
+    SecretExports.Decision d = SecretExports.check(exporter, absoluteExports(exporter, exported), importer, importerHash);
     if (!d.allowed()) {
       throw new SessionException(SessionException.Kind.FORBIDDEN, what + ": " + d.reason());
     }
@@ -307,7 +307,7 @@ final class SessionService {
       }
       for (SecretSpec spec : session(version(exporter, stored.get())).secrets()) {
         if (spec.name().equals(from.secret()) && spec.kind() == SecretKind.CONFIG_FRAGMENT && spec.value() != null
-            && SecretExports.check(exporter, spec, importer, null).allowed()) {
+            && SecretExports.check(exporter, absoluteExports(exporter, spec), importer, null).allowed()) {
           return Optional.of(spec.value());
         }
       }
@@ -315,7 +315,20 @@ final class SessionService {
     };
   }
 
-  /** {@code ../sibling} and {@code ./child} relative to the importing session's name (reference §1.5). */
+  /** The secret with its export rules' relative names ({@code ../x}, {@code ./x}) made absolute from its session's name. */
+  static SecretSpec absoluteExports(String exporter, SecretSpec s) {
+    List<SecretSpec.SecretExport> absolute = new ArrayList<>();
+    for (SecretSpec.SecretExport e : s.exports()) {
+      absolute.add(new SecretSpec.SecretExport(
+          e.session() == null ? null : resolveRelative(exporter, e.session()),
+          e.sessionHash(),
+          e.namespace() == null ? null : resolveRelative(exporter, e.namespace())));
+    }
+    return new SecretSpec(s.name(), s.kind(), s.value(), s.size(), s.keyType(), s.migrate(), s.privateKey(), s.issuer(),
+        s.commonName(), s.subjectAltNames(), s.endpoint(), s.validFor(), absolute, s.exportPublic(), s.importFrom());
+  }
+
+  /** {@code ../sibling} and {@code ./child} relative to a session's name (reference §1.5). */
   static String resolveRelative(String importer, String target) {
     if (!target.startsWith("./") && !target.startsWith("../")) {
       return target;

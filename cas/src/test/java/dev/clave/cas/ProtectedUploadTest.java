@@ -134,6 +134,28 @@ class ProtectedUploadTest {
   }
 
   @Test
+  void importsNeedTheExportersConsentAndNamespacesTheirOwners() throws Exception {
+    String none = "security: {attestation: {mode: none}}\nservices: [{name: app, command: ./app, pwd: /}]\n";
+    assertThat(upload("name: shop\nversion: \"0.3\"\n" + none).statusCode()).isEqualTo(201);
+    assertThat(upload("name: shop/db\nversion: \"0.3\"\n" + none
+        + "secrets: [{name: key, kind: ascii, value: db-password, export: [{session: ../app}]}]\n").statusCode()).isEqualTo(201);
+    String importing = "version: \"0.3\"\n" + none
+        + "secrets: [{name: k, kind: ascii, import: {session: ../db, secret: key}}]\n";
+    HttpResponse<String> allowed = upload("name: shop/app\n" + importing);
+    assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(201);
+    HttpResponse<String> refused = upload("name: shop/evil\n" + importing);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("exported only to session: shop/app");
+
+    CasClient stranger = CasClient.connect("127.0.0.1:" + cas.clientPort(), cas.identity().keyHash(), ClientIdentity.generate());
+    HttpResponse<String> intruder = stranger.post("/session", "application/yaml", "name: shop/mine\nversion: \"0.3\"\n" + none);
+    assertThat(intruder.statusCode()).isEqualTo(403);
+    assertThat(intruder.body()).contains("namespace shop does not let this client");
+    HttpResponse<String> orphan = upload("name: nowhere/app\nversion: \"0.3\"\n" + none);
+    assertThat(orphan.statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void anEncryptedPolicyOpensOnlyWithThisCasKey() throws Exception {
     String hex = JSON.readTree(client.get("/v1/cas").body()).get("sessionEncryptionKey").asText();
     assertThat(hex).matches("[0-9a-f]{64}");
