@@ -1,0 +1,2 @@
+/** The Local Attestation Service. */
+package dev.clave.las;
