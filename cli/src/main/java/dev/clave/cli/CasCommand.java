@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -87,7 +86,6 @@ final class CasCommand implements Runnable {
           collateral != null || pcs != null || !simRoots.isEmpty()
               ? new CasConfig.Verification(collateral, pcs, simRoots)
               : config.verification());
-      CountDownLatch stopped = new CountDownLatch(1);
       CasServer cas;
       try {
         cas = CasServer.start(config);
@@ -95,12 +93,7 @@ final class CasCommand implements Runnable {
           | dev.clave.cas.store.StoreException e) {
         throw new Errors.UserError("cannot start the CAS: " + e.getMessage());
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        cas.close();
-        stopped.countDown();
-      }, "cas-shutdown"));
-      stopped.await();
-      return 0;
+      return Foreground.runUntilStopped(cas, "cas");
     }
   }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,19 +72,13 @@ final class LasCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new Errors.UserError(e.getMessage());
       }
-      CountDownLatch stopped = new CountDownLatch(1);
       LasServer las;
       try {
         las = LasServer.start(config);
       } catch (java.io.UncheckedIOException | java.io.IOException | IllegalArgumentException | IllegalStateException e) {
         throw new Errors.UserError("cannot start the LAS: " + e.getMessage());
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        las.close();
-        stopped.countDown();
-      }, "las-shutdown"));
-      stopped.await();
-      return 0;
+      return Foreground.runUntilStopped(las, "las");
     }
   }
 
