@@ -71,6 +71,17 @@ public final class LasServer implements AutoCloseable {
   public static final Path SGX_DEVICE = Path.of("/dev/sgx_enclave");
 
   private static final Logger LOG = LoggerFactory.getLogger("las");
+  /**
+   * Helidon logs through java.util.logging in its own format; its routine INFO lines would interleave with
+   * the LAS's (which operators grep). Warnings still show. Kept in a field: JUL holds loggers weakly.
+   */
+  private static final java.util.logging.Logger HELIDON_LOG = quietHelidon();
+
+  private static java.util.logging.Logger quietHelidon() {
+    java.util.logging.Logger l = java.util.logging.Logger.getLogger("io.helidon");
+    l.setLevel(java.util.logging.Level.WARNING);
+    return l;
+  }
   private static final JsonMapper JSON = new JsonMapper();
 
   private final PlatformState.Opened opened;
