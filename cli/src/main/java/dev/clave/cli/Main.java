@@ -9,7 +9,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Clave: confidential-computing control plane (attestation, configuration, secrets).",
-    subcommands = {PlatformsCommand.class, CasCommand.class, LasCommand.class, QuoteCommand.class, SimCommand.class, CertCommand.class, SessionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      QuoteCommand.class,
+      SimCommand.class,
+      SessionCommand.class,
+      CertCommand.class,
+      CasCommand.class,
+      LasCommand.class,
+      PlatformsCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
