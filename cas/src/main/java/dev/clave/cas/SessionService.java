@@ -7,6 +7,7 @@ import dev.clave.cas.store.CasStore;
 import dev.clave.cas.store.SessionExistsException;
 import dev.clave.cas.store.StaleSessionException;
 import dev.clave.cas.store.StoredSession;
+import dev.clave.policy.AccessPolicy;
 import dev.clave.policy.FragmentResolver;
 import dev.clave.policy.PolicyException;
 import dev.clave.policy.PolicyParser;
@@ -46,7 +47,10 @@ final class SessionService {
   private final CasStore store;
   private final Clock clock;
   private final SecureRandom random;
-  /** Parsed sessions by hash: parsing is the costly part of a permission check. */
+  /**
+   * Parsed sessions by hash: parsing is the costly part of a permission check. Updates and deletes drop the
+   * replaced version, so the cache holds about one entry per session.
+   */
   private final Map<String, Session> parsed = new ConcurrentHashMap<>();
 
   SessionService(CasStore store, Clock clock, SecureRandom random) {
@@ -98,7 +102,7 @@ final class SessionService {
   Uploaded upload(String text, KeyHash client, Set<String> signers) throws SessionException {
     Session next;
     try {
-      next = PolicyParser.parse(text, "policy", fragments(PolicyParser.sessionName(text).orElse("")));
+      next = PolicyParser.parse(text, "policy", fragments);
     } catch (PolicyException e) {
       throw new SessionException(SessionException.Kind.INVALID, "the policy is not valid", e.problems(), null);
     }
@@ -122,6 +126,7 @@ final class SessionService {
     Map<String, SecretValue> secrets = generate(withCreator, new SecretGenerator.Predecessor(curSession.secrets(), curSecrets));
     try {
       store.updateSession(next.name(), cur.hash(), withCreator.hash(), content(text, cur.creator()), SecretsCodec.encode(secrets));
+      parsed.remove(cur.hash()); // only current versions stay cached; an old one is parsed again if asked for
     } catch (StaleSessionException e) {
       throw new SessionException(SessionException.Kind.STALE, "session " + next.name()
           + " was changed meanwhile; its hash is now " + e.currentHash(), List.of(), e.currentHash());
@@ -196,6 +201,7 @@ final class SessionService {
           + " does not let this client (" + client + ") delete it");
     }
     store.deleteSession(name);
+    parsed.remove(cur.hash());
   }
 
   /** The names under {@code prefix} whose list_sessions rule allows the client. */
@@ -207,8 +213,11 @@ final class SessionService {
         continue;
       }
       Version v = version(name, s.get());
-      if (AccessControl.allows(session(v).accessPolicy().listSessions(), client, v.creator(), secretsOf(name), Set.of())
-          || AccessControl.allows(session(v).accessPolicy().createSessions(), client, v.creator(), secretsOf(name), Set.of())) {
+      AccessPolicy policy = session(v).accessPolicy();
+      Map<String, SecretValue> secrets = secretsOf(name);
+      // Members of create_sessions may always list (reference §1.9).
+      if (AccessControl.allows(policy.listSessions(), client, v.creator(), secrets, Set.of())
+          || AccessControl.allows(policy.createSessions(), client, v.creator(), secrets, Set.of())) {
         out.add(name);
       }
     }
@@ -294,25 +303,24 @@ final class SessionService {
   }
 
   /**
-   * Imported config-fragments of session {@code importer}: the exporter's fragment value when its export
-   * rules allow the importer by name or namespace (a hash-pinned export cannot match: the importer's hash
-   * depends on the fragment).
+   * Imported config-fragments: the exporter's fragment value when its export rules allow the importer by
+   * name or namespace (a hash-pinned export cannot match: the importer's hash depends on the fragment).
    */
-  private FragmentResolver fragments(String importer) {
-    return from -> {
-      String exporter = resolveRelative(importer, from.session());
-      Optional<StoredSession> stored = store.currentSession(exporter);
-      if (stored.isEmpty() || exporter.equals(importer)) {
-        return Optional.empty();
-      }
-      for (SecretSpec spec : session(version(exporter, stored.get())).secrets()) {
-        if (spec.name().equals(from.secret()) && spec.kind() == SecretKind.CONFIG_FRAGMENT && spec.value() != null
-            && SecretExports.check(exporter, absoluteExports(exporter, spec), importer, null).allowed()) {
-          return Optional.of(spec.value());
-        }
-      }
+  private final FragmentResolver fragments = this::importedFragment;
+
+  private Optional<String> importedFragment(String importer, SecretSpec.SecretImport from) {
+    String exporter = resolveRelative(importer, from.session());
+    Optional<StoredSession> stored = store.currentSession(exporter);
+    if (stored.isEmpty() || exporter.equals(importer)) {
       return Optional.empty();
-    };
+    }
+    for (SecretSpec spec : session(version(exporter, stored.get())).secrets()) {
+      if (spec.name().equals(from.secret()) && spec.kind() == SecretKind.CONFIG_FRAGMENT && spec.value() != null
+          && SecretExports.check(exporter, absoluteExports(exporter, spec), importer, null).allowed()) {
+        return Optional.of(spec.value());
+      }
+    }
+    return Optional.empty();
   }
 
   /** The secret with its export rules' relative names ({@code ../x}, {@code ./x}) made absolute from its session's name. */
@@ -372,7 +380,7 @@ final class SessionService {
   private Session session(Version v) {
     return parsed.computeIfAbsent(v.hash(), h -> {
       try {
-        Session s = PolicyParser.parse(v.text(), v.name(), fragments(v.name())).withCreator(v.creator().toString());
+        Session s = PolicyParser.parse(v.text(), v.name(), fragments).withCreator(v.creator().toString());
         if (!s.hash().equals(h)) {
           // A different parser version, or state that does not match its hash: never act on it.
           throw new IllegalStateException("stored session " + v.name() + " no longer has hash " + h);

@@ -10,7 +10,11 @@ import java.util.Optional;
  */
 @FunctionalInterface
 public interface FragmentResolver {
-  FragmentResolver NONE = imp -> Optional.empty();
+  FragmentResolver NONE = (importer, imp) -> Optional.empty();
 
-  Optional<String> fragment(SecretSpec.SecretImport from);
+  /**
+   * @param importer the importing session's name as written (relative imports resolve against it; empty
+   *     when the policy has no usable name)
+   */
+  Optional<String> fragment(String importer, SecretSpec.SecretImport from);
 }

@@ -112,6 +112,8 @@ public final class PolicyParser {
   private final Map<String, Node> fragmentValues = new HashMap<>();
   private final Map<String, SecretSpec.SecretImport> fragmentImports = new HashMap<>();
   private final FragmentResolver fragments;
+  /** The session's name as written, once read: imported fragments resolve relative to it. */
+  private String importerName;
 
   private PolicyParser(String text, String file, FragmentResolver fragments) {
     this.yaml = new Yaml(file);
@@ -185,6 +187,7 @@ public final class PolicyParser {
       throw new PolicyException(yaml.problems);
     }
     String name = sessionName(top);
+    importerName = name;
     String version = version(top);
     String predecessor = hexField(top.get("predecessor"), "predecessor", 32, true);
     String namespaceHash = hexField(top.get("namespace_hash"), "namespace_hash", 32, true);
@@ -1423,7 +1426,7 @@ public final class PolicyParser {
       yaml.problem(n, where + ": the config-fragment " + body + " has neither a value nor an import");
       return null;
     }
-    java.util.Optional<String> text = fragments.fragment(imp);
+    java.util.Optional<String> text = fragments.fragment(importerName == null ? "" : importerName, imp);
     if (text.isEmpty()) {
       yaml.problem(n, where + ": the config-fragment " + body + " is imported from session " + imp.session()
           + ", which is not available here" + (fragments == FragmentResolver.NONE ? " (fragments of other sessions are resolved by CAS)" : ""));

@@ -26,14 +26,14 @@ class FragmentTest {
 
   @Test
   void anImportedFragmentComesFromTheResolverAndIsValidatedLikeTheSection() throws Exception {
-    FragmentResolver owner = from -> from.session().equals("cas-owner") && from.secret().equals("security_policy")
+    FragmentResolver owner = (importer, from) -> importer.equals("tenant/app") && from.session().equals("cas-owner") && from.secret().equals("security_policy")
         ? Optional.of("{\"attestation\":{\"ignore_advisories\":\"*\",\"tolerate\":[\"debug-mode\",\"outdated-tcb\"]}}")
         : Optional.empty();
     Session s = PolicyParser.parse(IMPORTING, "app.yaml", owner);
     assertThat(s.security().tolerate()).containsExactlyInAnyOrder(Tolerance.DEBUG_MODE, Tolerance.OUTDATED_TCB);
     assertThat(s.security().ignoreAdvisories().all()).isTrue();
 
-    FragmentResolver strict = from -> Optional.of("{\"attestation\":{\"ignore_advisories\":\"*\"}}");
+    FragmentResolver strict = (importer, from) -> Optional.of("{\"attestation\":{\"ignore_advisories\":\"*\"}}");
     PolicyException e = catchThrowableOfType(PolicyException.class, () -> PolicyParser.parse(IMPORTING, "app.yaml", strict));
     assertThat(e.problems()).singleElement().satisfies(p -> {
       assertThat(p.file()).isEqualTo("app.yaml (fragment owner_security from cas-owner)");
