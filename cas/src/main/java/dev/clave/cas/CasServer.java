@@ -1,5 +1,6 @@
 package dev.clave.cas;
 
+import dev.clave.attestation.jca.ClaveCryptoProvider;
 import dev.clave.cas.audit.AuditEvent;
 import dev.clave.cas.audit.AuditEventType;
 import dev.clave.cas.audit.AuditLog;
@@ -50,12 +51,15 @@ public final class CasServer implements AutoCloseable {
   private static final java.util.logging.Logger HELIDON_LOG = quietHelidon();
 
   static {
-    // TLS 1.3 session tickets cost the server a ticket encryption per handshake (the load test measured about
-    // half of the CAS's CPU per attestation going away without them) and buy nothing here: enclaves make one
-    // connection per start, and CLI calls are rare. Read by the JDK when TLS is first used; an explicit
-    // setting wins.
+    // No TLS session resumption: an enclave connects once per start with a fresh key, so a resumable session
+    // could only ever be used by a load generator, and offering one costs a ticket per handshake. With no
+    // NewSessionTicket sent, every connection is a full handshake with the client's certificate. Read by the
+    // JDK when TLS is first used; explicit settings win.
     if (System.getProperty("jdk.tls.server.enableSessionTicketExtension") == null) {
       System.setProperty("jdk.tls.server.enableSessionTicketExtension", "false");
+    }
+    if (System.getProperty("jdk.tls.server.newSessionTicketCount") == null) {
+      System.setProperty("jdk.tls.server.newSessionTicketCount", "0");
     }
   }
 
@@ -110,6 +114,11 @@ public final class CasServer implements AutoCloseable {
 
   /** Opens (or creates) the state directory and identity, and starts both listeners. */
   public static CasServer start(CasConfig config) throws IOException {
+    // Before any TLS context exists: the handshake's X25519 and ECDSA P-256 then run on Clave's fast code
+    // (about a quarter of the JDK provider's cost; see ClaveCryptoProvider).
+    if (ClaveCryptoProvider.install()) {
+      LOG.info("TLS handshake crypto: Clave provider (X25519, ECDSA P-256)");
+    }
     Path dir = config.stateDir();
     createPrivateDirectory(dir);
     CasIdentity identity = CasIdentity.loadOrCreate(dir, config.tlsNames());

@@ -262,8 +262,33 @@ final class SessionService {
 
   /** The current session and its secrets, for attestation. */
   Optional<Map.Entry<Session, Map<String, SecretValue>>> current(String name) {
-    return store.currentSession(name).map(s -> Map.entry(session(version(name, s)), secretsOf(name)));
+    // Read before the session: a write landing in between makes the entry newer than its tag, never older,
+    // so the next call sees another version and reads again.
+    long version = store.stateVersion();
+    Current cached = attestable.get(name);
+    if (cached != null && cached.stateVersion() == version) {
+      return cached.value();
+    }
+    Optional<Map.Entry<Session, Map<String, SecretValue>>> value =
+        store.currentSession(name).map(s -> Map.entry(session(version(name, s)), secretsOf(name)));
+    if (value.isPresent()) {
+      if (attestable.size() >= MAX_ATTESTABLE) {
+        attestable.clear();
+      }
+      attestable.put(name, new Current(version, value));
+    }
+    return value;
   }
+
+  /**
+   * The decrypted current session and secrets per session name, valid while the store's state version is the
+   * one it was read at (any write moves it): every attestation otherwise reads and decrypts both again.
+   * Bounded; cleared when full.
+   */
+  private record Current(long stateVersion, Optional<Map.Entry<Session, Map<String, SecretValue>>> value) {}
+
+  private static final int MAX_ATTESTABLE = 1024;
+  private final Map<String, Current> attestable = new ConcurrentHashMap<>();
 
   // ---------------------------------------------------------------- internals
 

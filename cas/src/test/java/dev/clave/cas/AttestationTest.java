@@ -115,6 +115,29 @@ class AttestationTest {
   }
 
   @Test
+  void theNextAttestationSeesAnUpdateOrDeletionAtOnce() throws Exception {
+    createSession("moving", MRENCLAVE, "debug-mode", platformId);
+    assertThat(attest("moving/app", SimInit.QuoteOptions.defaults(), true).statusCode()).isEqualTo(200);
+    String hash = JSON.readTree(owner.get("/v1/sessions/moving").body()).get("hash").asText();
+    String updated = """
+        name: moving
+        version: "0.3"
+        predecessor: %s
+        security: {attestation: {tolerate: [debug-mode], ignore_advisories: "*"}}
+        services:
+          - name: app
+            mrenclaves: [%s]
+            platforms: [%s]
+            command: ./app
+            pwd: /
+        """.formatted(hash, "00".repeat(32), platformId);
+    assertThat(owner.post("/session", "application/yaml", updated).statusCode()).isEqualTo(201);
+    assertRefused(attest("moving/app", SimInit.QuoteOptions.defaults(), true), 403, "POLICY_DENIED", "MRENCLAVE");
+    assertThat(owner.delete("/v1/sessions/moving").statusCode()).isEqualTo(200);
+    assertRefused(attest("moving/app", SimInit.QuoteOptions.defaults(), true), 404, "UNKNOWN_SESSION", "no session moving");
+  }
+
+  @Test
   void eachRefusalComesBackWithItsKind() throws Exception {
     createSession("wrong-mre", "00".repeat(32), "debug-mode", platformId);
     createSession("other-platform", MRENCLAVE, "debug-mode", "ab".repeat(32));
