@@ -100,20 +100,49 @@ public final class CasIdentity {
     return new CasIdentity(pair.getPrivate(), c);
   }
 
+  /**
+   * The same key under a new self-signed certificate with {@code commonName} and the alt names {@code names}
+   * (besides {@code cas}, localhost and the loopback addresses), saved in {@code dir}: the owner's
+   * {@code [api_identity]}. The key, and so the key hash clients pin, stays.
+   */
+  public CasIdentity reissued(Path dir, String commonName, List<String> names) throws IOException {
+    try {
+      X509Certificate c = selfSigned(new KeyPair(certificate.getPublicKey(), privateKey), commonName, names);
+      writeAtomically(dir.resolve(CERT_FILE), pem("CERTIFICATE", c.getEncoded()));
+      return new CasIdentity(privateKey, c);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot issue the CAS certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether the certificate already has this common name and exactly these alt names (besides the built-in ones). */
+  public boolean names(String commonName, List<String> names) {
+    try {
+      byte[] want = new org.bouncycastle.asn1.DEROctetString(altNames(names).getEncoded("DER")).getEncoded();
+      return X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()).equals(subject(commonName))
+          && java.util.Arrays.equals(certificate.getExtensionValue(Extension.subjectAlternativeName.getId()), want);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static X500Name subject(String commonName) {
+    org.bouncycastle.asn1.x500.X500NameBuilder b = new org.bouncycastle.asn1.x500.X500NameBuilder();
+    b.addRDN(org.bouncycastle.asn1.x500.style.BCStyle.CN, commonName);
+    return b.build();
+  }
+
   private static X509Certificate selfSigned(KeyPair pair, List<String> names) throws GeneralSecurityException, IOException {
+    return selfSigned(pair, "cas", names);
+  }
+
+  private static X509Certificate selfSigned(KeyPair pair, String commonName, List<String> names)
+      throws GeneralSecurityException, IOException {
     Instant now = Instant.now();
-    X500Name subject = new X500Name("CN=cas");
+    X500Name subject = subject(commonName);
     JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, new BigInteger(127, new SecureRandom()),
         Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, pair.getPublic());
-    List<GeneralName> san = new ArrayList<>();
-    san.add(new GeneralName(GeneralName.dNSName, "cas"));
-    san.add(new GeneralName(GeneralName.dNSName, "localhost"));
-    san.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
-    san.add(new GeneralName(GeneralName.iPAddress, "::1"));
-    for (String n : names) {
-      san.add(isIpLiteral(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n));
-    }
-    b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(san.toArray(GeneralName[]::new)));
+    b.addExtension(Extension.subjectAlternativeName, false, altNames(names));
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
     b.addExtension(Extension.keyUsage, true,
         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign | KeyUsage.cRLSign));
@@ -123,6 +152,17 @@ public final class CasIdentity {
     } catch (org.bouncycastle.operator.OperatorCreationException e) {
       throw new GeneralSecurityException("cannot sign the CAS certificate", e);
     }
+  }
+
+  /** cas, localhost and the loopback addresses, then {@code names} in order without repeats. */
+  private static GeneralNames altNames(List<String> names) {
+    java.util.Set<String> all = new java.util.LinkedHashSet<>(List.of("cas", "localhost", "127.0.0.1", "::1"));
+    all.addAll(names);
+    List<GeneralName> san = new ArrayList<>();
+    for (String n : all) {
+      san.add(isIpLiteral(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n));
+    }
+    return new GeneralNames(san.toArray(GeneralName[]::new));
   }
 
   private static boolean isIpLiteral(String n) {

@@ -70,7 +70,8 @@ public final class CasServer implements AutoCloseable {
   }
 
   private final CasConfig config;
-  private final CasIdentity identity;
+  /** Replaced (same key, new certificate) when the owner's [api_identity] changes the names. */
+  private volatile CasIdentity identity;
   private final WebServer server;
   private final PrometheusMeterRegistry metrics;
   private final Counter requests;
@@ -121,12 +122,14 @@ public final class CasServer implements AutoCloseable {
     }
     Path dir = config.stateDir();
     createPrivateDirectory(dir);
-    CasIdentity identity = CasIdentity.loadOrCreate(dir, config.tlsNames());
+    CasIdentity loaded = CasIdentity.loadOrCreate(dir, config.tlsNames());
     CasStore store = SqliteCasStore.open(dir, SimulationSealer.open(dir, platformIdentity()));
     AuditLog audit;
     Provisioning provisioning;
+    CasIdentity identity;
     try {
       provisioning = Provisioning.load(store, new SecureRandom());
+      identity = withApiIdentity(loaded, dir, config, provisioning.owner().map(Provisioning.Owner::config).orElse(null));
       // Tree heads are signed with the CAS key: whoever pins the CAS by key hash can verify its audit log.
       audit = AuditLog.open(dir, TreeHeadSigner.ecdsaP256(
           new java.security.KeyPair(identity.certificate().getPublicKey(), identity.privateKey())));
@@ -153,6 +156,41 @@ public final class CasServer implements AutoCloseable {
         t -> LOG.info("CAS provisioning token: {}", t),
         () -> LOG.info("CAS is provisioned; owner key hash: {}", provisioning.owner().orElseThrow().keyHash()));
     return cas;
+  }
+
+  /**
+   * The identity whose certificate names what the owner's {@code [api_identity]} says (common name, alt names
+   * besides the configured TLS names), reissued when it does not yet; unchanged without an owner or names.
+   */
+  private static CasIdentity withApiIdentity(CasIdentity current, Path dir, CasConfig config, OwnerConfig owner)
+      throws IOException {
+    if (owner == null || (owner.commonName() == null && owner.altNames().isEmpty())) {
+      return current;
+    }
+    String cn = owner.commonName() != null ? owner.commonName() : "cas";
+    List<String> names = new java.util.ArrayList<>(config.tlsNames());
+    names.addAll(owner.altNames());
+    if (current.names(cn, names)) {
+      return current;
+    }
+    CasIdentity next = current.reissued(dir, cn, names);
+    LOG.info("CAS TLS certificate issued for CN={} and alt names {} (same key; key hash {})", cn, names, next.keyHash());
+    return next;
+  }
+
+  /** After provisioning or a configuration update: new names take effect on both listeners at once. */
+  private synchronized void applyApiIdentity(OwnerConfig owner) {
+    try {
+      CasIdentity next = withApiIdentity(identity, config.stateDir(), config, owner);
+      if (next != identity) {
+        identity = next;
+        server.reloadTls(WebServer.DEFAULT_SOCKET_NAME, tls(TlsClientAuth.OPTIONAL));
+        server.reloadTls("enclave", tls(TlsClientAuth.OPTIONAL));
+      }
+    } catch (IOException | RuntimeException e) {
+      // The configuration is stored; the old certificate keeps serving (same key, so clients still connect).
+      LOG.error("cannot apply [api_identity] to the TLS certificate: {}", e.getMessage());
+    }
   }
 
   /**
@@ -306,6 +344,7 @@ public final class CasServer implements AutoCloseable {
       Provisioning.Owner owner = provisioning.provision(client.get(), clientCertificate(req), body.path("token").asText(null), config);
       audit.append(AuditEvent.builder(AuditEventType.PROVISIONED).clientKeyHash(owner.keyHash()).build());
       LOG.info("CAS provisioned; owner key hash: {}", owner.keyHash());
+      applyApiIdentity(config);
       json(res, Status.CREATED_201, "{\"owner\":\"" + owner.keyHash() + "\"}");
     } catch (Provisioning.ProvisioningException e) {
       LOG.warn("provisioning refused for client {}: {}", client.get(), e.kind());
@@ -330,6 +369,7 @@ public final class CasServer implements AutoCloseable {
       provisioning.updateConfig(client.get(), clientCertificate(req), config);
       audit.append(AuditEvent.builder(AuditEventType.CONFIG_UPDATED).clientKeyHash(client.get()).build());
       LOG.info("owner configuration updated");
+      applyApiIdentity(config);
       json(res, Status.OK_200, "{\"updated\":true}");
     } catch (OwnerConfig.InvalidOwnerConfigException e) {
       error(res, Status.BAD_REQUEST_400, "owner configuration: " + e.getMessage());
