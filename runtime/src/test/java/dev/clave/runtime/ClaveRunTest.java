@@ -7,10 +7,17 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -242,5 +249,60 @@ class ClaveRunTest {
     assertThat(code).isEqualTo(ExitCodes.CONFIGURATION);
     assertThat(stderr.toString()).contains("hardware mode needs SGX").contains("no-sgx-here").contains("SCONE_MODE=sim");
     assertThat(out.resolve("argv")).doesNotExist();
+  }
+
+  /** A jar whose Main writes its arguments (NUL-separated) to ARGS[0]/argv and exits with 5. */
+  private Path recordingJar(Path jar) throws Exception {
+    Path src = Files.createDirectories(dir.resolve("src"));
+    Files.writeString(src.resolve("Main.java"), """
+        public class Main {
+          public static void main(String[] args) throws Exception {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(args[0], "argv"), String.join("\0", args) + "\0");
+            System.exit(5);
+          }
+        }
+        """);
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    assertThat(javac.run(null, null, null, "--release", "21", "-d", src.toString(), src.resolve("Main.java").toString())).isZero();
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "Main");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+      out.putNextEntry(new JarEntry("Main.class"));
+      out.write(Files.readAllBytes(src.resolve("Main.class")));
+      out.closeEntry();
+    }
+    return jar;
+  }
+
+  @Test
+  void aJarRunsUnderItsOwnMeasurementWithThePolicysJvmOptions() throws Exception {
+    Path jar = recordingJar(dir.resolve("app.jar"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String name = "jar-" + SESSIONS.incrementAndGet();
+    loopback.createSession("""
+        name: %s
+        version: "0.3"
+        security: {attestation: {tolerate: [debug-mode], ignore_advisories: "*"}}
+        services:
+          - name: app
+            mrenclaves: [%s]
+            platforms: [%s]
+            command: ["java", "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-jar", "%s", "@@4", "from the policy"]
+            pwd: /
+        """.formatted(name, Programs.sha256(jar), loopback.platformId(), jar));
+    // The caller's own JVM options are not used: the policy's command line is the java command line.
+    int code = run(name + "/app", Map.of(), java, "-Xmx1g", "-jar", jar.toString(), out.toString());
+    assertThat(code).as(stderr.toString()).isEqualTo(5);
+    assertThat(Programs.argv(out)).containsExactly(out.toString(), "from the policy");
+
+    // The same policy, but the caller runs a changed jar: refused, not started.
+    Files.delete(out.resolve("argv"));
+    Path changed = dir.resolve("changed.jar");
+    Files.write(changed, Files.readAllBytes(jar));
+    Files.write(changed, new byte[] {0}, StandardOpenOption.APPEND);
+    assertThat(run(name + "/app", Map.of(), java, "-Xmx1g", "-jar", changed.toString(), out.toString())).isEqualTo(ExitCodes.REFUSED);
+    assertThat(out.resolve("argv")).doesNotExist();
+    assertThat(stderr.toString()).contains("MRENCLAVE_MISMATCH").contains("(SHA-256 of " + changed.toRealPath() + ")");
   }
 }
