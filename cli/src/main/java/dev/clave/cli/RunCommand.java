@@ -18,13 +18,16 @@ import picocli.CommandLine.Spec;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Run PROGRAM as a simulated enclave: attest it to the CAS (quote from the LAS), then start it with the command line,",
-      "environment, working directory and injected files of the policy's service. Nothing starts when the CAS refuses.",
+      "Attest PROGRAM to the CAS as a simulated enclave, then run it with its policy's configuration.",
+      "The quote comes from the LAS. The program gets the policy's command line, only the policy's environment, its"
+          + " working directory and its injected files (in a private directory, removed on exit). Nothing starts when"
+          + " the CAS refuses.",
       "MRENCLAVE = SHA-256 of PROGRAM's file (found through PATH); for java … -jar JAR, of JAR.",
-      "Environment: CLAVE_CONFIG_ID, CLAVE_CAS_ADDR, CLAVE_LAS_ADDR, CLAVE_MODE, CLAVE_CAS_KEY_HASH, CLAVE_HASH=1",
-      "(or SCONE_CONFIG_ID, SCONE_CAS_ADDR, SCONE_LAS_ADDR, SCONE_MODE, SCONE_HASH); options override them.",
-      "Exit: the program's code (128+N after signal N); else 2 usage, 66 program not measurable, 69 LAS/CAS unreachable,",
-      "77 refused by the CAS, 78 hardware mode or configuration not applicable, 126 program not executable."
+      "Environment: CLAVE_CONFIG_ID, CLAVE_CAS_ADDR, CLAVE_LAS_ADDR, CLAVE_MODE, CLAVE_CAS_KEY_HASH, CLAVE_HASH=1, or"
+          + " the SCONE_ equivalents; options override them.",
+      "Exit: the program's code (128+N after signal N); else 2 usage, 66 program not measurable, 69 LAS/CAS"
+          + " unreachable, 77 refused by the CAS, 78 hardware mode or configuration not applicable, 126 program not"
+          + " executable."
     })
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
