@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clave.cas.client.ClientIdentity;
+import dev.clave.policy.ServiceEvaluation.RuntimeConfig;
 import dev.clave.policy.protect.KeyHash;
 import java.io.IOException;
 import java.net.URI;
@@ -77,7 +78,7 @@ final class CasEnclaveClient {
    *     when the CAS cannot be reached or answers outside the protocol; {@link ExitCodes#USAGE} when the host's
    *     arguments and environment are too large to send
    */
-  DeliveredConfig attest(String configId, byte[] quote, List<String> hostArguments, Map<String, String> hostEnvironment)
+  RuntimeConfig attest(String configId, byte[] quote, List<String> hostArguments, Map<String, String> hostEnvironment)
       throws RunFailure {
     String what = "the CAS at " + cas;
     ObjectNode req = JSON.createObjectNode()
@@ -111,8 +112,8 @@ final class CasEnclaveClient {
     String outcome = answer == null ? "" : answer.path("outcome").asText("");
     if (r.status() == 200 && outcome.equals("ALLOWED")) {
       try {
-        return DeliveredConfig.parse(answer.get("config"));
-      } catch (DeliveredConfig.Malformed e) {
+        return RuntimeConfigJson.parse(answer.get("config"));
+      } catch (RuntimeConfigJson.Malformed e) {
         throw new RunFailure(ExitCodes.UNAVAILABLE, what + " sent a configuration clave run cannot read: " + e.getMessage());
       }
     }

@@ -1,6 +1,8 @@
 package dev.clave.runtime;
 
 import dev.clave.cas.client.ClientIdentity;
+import dev.clave.policy.ServiceEvaluation.InjectedFile;
+import dev.clave.policy.ServiceEvaluation.RuntimeConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -86,7 +88,7 @@ public final class ClaveRun {
     ClientIdentity identity = ClientIdentity.generate();
     byte[] reportData = sha512(certificateDer(identity));
     byte[] quote = new LasClient(settings.las(), TIMEOUT).quote(program.mrEnclave(), settings.signer(), reportData);
-    DeliveredConfig config;
+    RuntimeConfig config;
     try {
       config = new CasEnclaveClient(settings.cas(), settings.casKeyHash(), identity, TIMEOUT)
           .attest(settings.configId(), quote, settings.command(), callerEnvironment);
@@ -96,7 +98,7 @@ public final class ClaveRun {
     return start(program, config);
   }
 
-  private int start(MeasuredProgram program, DeliveredConfig config) throws RunFailure {
+  private int start(MeasuredProgram program, RuntimeConfig config) throws RunFailure {
     // The runner stands by before the directory exists, so a signal at any point still removes it.
     AtomicReference<PrivateRoot> made = new AtomicReference<>();
     try (ProgramRunner runner = new ProgramRunner(() -> remove(made.get()))) {
@@ -104,7 +106,7 @@ public final class ClaveRun {
       if (!config.files().isEmpty()) {
         root = PrivateRoot.create(privateParent);
         made.set(root);
-        for (DeliveredConfig.File f : config.files()) {
+        for (InjectedFile f : config.files()) {
           root.place(f);
         }
       }

@@ -1,5 +1,6 @@
 package dev.clave.runtime;
 
+import dev.clave.policy.ServiceEvaluation.RuntimeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public record LaunchPlan(Path executable, List<String> arguments, Map<String, St
    * @param warnings receives lines for the user (no secrets)
    * @throws RunFailure ({@link ExitCodes#CONFIGURATION}) when the configuration cannot be applied here
    */
-  static LaunchPlan of(MeasuredProgram program, DeliveredConfig config, PrivateRoot root, List<String> warnings)
+  static LaunchPlan of(MeasuredProgram program, RuntimeConfig config, PrivateRoot root, List<String> warnings)
       throws RunFailure {
     PathRewriter rewriter = root == null ? new PathRewriter(List.of(), "")
         : new PathRewriter(root.placed(), root.root().toString());

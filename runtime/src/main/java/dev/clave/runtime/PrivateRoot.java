@@ -1,11 +1,12 @@
 package dev.clave.runtime;
 
+import dev.clave.policy.ServiceEvaluation.InjectedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -83,7 +84,7 @@ final class PrivateRoot implements AutoCloseable {
   }
 
   /** Writes one delivered file at its mapped path. */
-  void place(DeliveredConfig.File f) throws RunFailure {
+  void place(InjectedFile f) throws RunFailure {
     Path target = map(f.path());
     if (target.equals(root)) {
       throw new RunFailure(ExitCodes.CONFIGURATION, "injected file " + show(f.path()) + ": names the root directory");

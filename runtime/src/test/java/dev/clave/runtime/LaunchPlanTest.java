@@ -3,6 +3,8 @@ package dev.clave.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.clave.policy.ServiceEvaluation.InjectedFile;
+import dev.clave.policy.ServiceEvaluation.RuntimeConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,17 +23,17 @@ class LaunchPlanTest {
     return MeasuredProgram.measure(List.of(p.toString()), Map.of(), dir);
   }
 
-  private static DeliveredConfig config(List<String> argv, Map<String, String> env, String pwd, String... files) {
-    List<DeliveredConfig.File> fs = new ArrayList<>();
+  private static RuntimeConfig config(List<String> argv, Map<String, String> env, String pwd, String... files) {
+    List<InjectedFile> fs = new ArrayList<>();
     for (String f : files) {
-      fs.add(new DeliveredConfig.File(f, 0600, "x".getBytes(StandardCharsets.UTF_8), false));
+      fs.add(new InjectedFile(f, "x".getBytes(StandardCharsets.UTF_8), false, 0600));
     }
-    return new DeliveredConfig(argv, env, pwd, fs);
+    return new RuntimeConfig(argv, env, pwd, fs);
   }
 
-  private static PrivateRoot placed(Path parent, DeliveredConfig c) throws RunFailure {
+  private static PrivateRoot placed(Path parent, RuntimeConfig c) throws RunFailure {
     PrivateRoot root = PrivateRoot.create(parent);
-    for (DeliveredConfig.File f : c.files()) {
+    for (InjectedFile f : c.files()) {
       root.place(f);
     }
     return root;
@@ -40,7 +42,7 @@ class LaunchPlanTest {
   @Test
   void withoutFilesTheCommandLineAndEnvironmentAreTakenAsDelivered() throws Exception {
     MeasuredProgram p = script();
-    DeliveredConfig c = config(List.of("whatever-the-policy-calls-it", "-v", "/etc/x"), Map.of("A", "/etc/x"), dir.toString());
+    RuntimeConfig c = config(List.of("whatever-the-policy-calls-it", "-v", "/etc/x"), Map.of("A", "/etc/x"), dir.toString());
     LaunchPlan plan = LaunchPlan.of(p, c, null, new ArrayList<>());
     assertThat(plan.executable()).isEqualTo(p.executable());
     assertThat(plan.arguments()).containsExactly("-v", "/etc/x");
@@ -50,7 +52,7 @@ class LaunchPlanTest {
 
   @Test
   void injectedPathsAndTheWorkingDirectoryMapIntoThePrivateRoot() throws Exception {
-    DeliveredConfig c = config(List.of("app", "--conf", "/etc/app/c.yaml"), Map.of("C", "/etc/app/c.yaml", "CLAVE_ROOT", "mine"),
+    RuntimeConfig c = config(List.of("app", "--conf", "/etc/app/c.yaml"), Map.of("C", "/etc/app/c.yaml", "CLAVE_ROOT", "mine"),
         "/etc/app", "/etc/app/c.yaml");
     try (PrivateRoot root = placed(dir, c)) {
       List<String> warnings = new ArrayList<>();
@@ -66,11 +68,11 @@ class LaunchPlanTest {
 
   @Test
   void aWorkingDirectoryWithoutInjectedFilesIsTheHostsAndMustExist() throws Exception {
-    DeliveredConfig onHost = config(List.of("app"), Map.of(), dir.toString(), "/etc/app/c.yaml");
+    RuntimeConfig onHost = config(List.of("app"), Map.of(), dir.toString(), "/etc/app/c.yaml");
     try (PrivateRoot root = placed(Files.createDirectory(dir.resolve("r1")), onHost)) {
       assertThat(LaunchPlan.of(script(), onHost, root, new ArrayList<>()).workingDirectory()).isEqualTo(dir);
     }
-    DeliveredConfig nowhere = config(List.of("app"), Map.of(), "/no/such/dir");
+    RuntimeConfig nowhere = config(List.of("app"), Map.of(), "/no/such/dir");
     assertThatThrownBy(() -> LaunchPlan.of(script(), nowhere, null, new ArrayList<>()))
         .hasMessage("the policy's working directory (pwd) `/no/such/dir` is not a directory on this host, and no injected file lies in it")
         .extracting(e -> ((RunFailure) e).exitCode()).isEqualTo(ExitCodes.CONFIGURATION);

@@ -3,6 +3,7 @@ package dev.clave.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.clave.policy.ServiceEvaluation.InjectedFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PrivateRootTest {
   @TempDir Path dir;
 
-  private static DeliveredConfig.File file(String path, int mode, String content) {
-    return new DeliveredConfig.File(path, mode, content.getBytes(StandardCharsets.UTF_8), false);
+  private static InjectedFile file(String path, int mode, String content) {
+    return new InjectedFile(path, content.getBytes(StandardCharsets.UTF_8), false, mode);
   }
 
   @Test
@@ -63,12 +64,12 @@ class PrivateRootTest {
     Path template = Files.writeString(dir.resolve("template.conf"), "password=$$SCONE::password$$\n");
     Path parent = Files.createDirectory(dir.resolve("roots"));
     try (PrivateRoot root = PrivateRoot.create(parent)) {
-      root.place(new DeliveredConfig.File(plain.toString(), 0600, null, true));
+      root.place(new InjectedFile(plain.toString(), null, true, 0600));
       assertThat(root.map(plain.toString())).hasContent("level=debug\n");
-      assertThatThrownBy(() -> root.place(new DeliveredConfig.File(template.toString(), 0600, null, true)))
+      assertThatThrownBy(() -> root.place(new InjectedFile(template.toString(), null, true, 0600)))
           .hasMessageContaining("holds $$SCONE:: placeholders, which clave run cannot fill")
           .extracting(e -> ((RunFailure) e).exitCode()).isEqualTo(ExitCodes.CONFIGURATION);
-      assertThatThrownBy(() -> root.place(new DeliveredConfig.File(dir.resolve("absent").toString(), 0600, null, true)))
+      assertThatThrownBy(() -> root.place(new InjectedFile(dir.resolve("absent").toString(), null, true, 0600)))
           .hasMessageContaining("there is no such file here");
     }
   }

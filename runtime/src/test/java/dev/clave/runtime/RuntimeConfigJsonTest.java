@@ -4,17 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.clave.policy.ServiceEvaluation.RuntimeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The CAS's configuration is read strictly: what does not fit is refused, and no message shows a value. */
-class DeliveredConfigTest {
+class RuntimeConfigJsonTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void theDocumentedShapeIsRead() throws Exception {
-    DeliveredConfig c = DeliveredConfig.parse(JSON.readTree("""
+    RuntimeConfig c = RuntimeConfigJson.parse(JSON.readTree("""
         {"argv": ["app", "--key", "s3cr3t"], "environment": {"A": "1", "TOKEN": "s3cr3t"}, "pwd": "/srv",
          "files": [{"path": "/etc/a", "permission": "0o640", "content": "aGk="},
                    {"path": "/etc/b", "permission": "0o700", "fromFileSystem": true}]}"""));
@@ -42,8 +43,8 @@ class DeliveredConfigTest {
       {"argv": ["a"], "environment": {}, "pwd": "/", "files": [{"path": "/x", "permission": "0o600", "content": "%%%"}]} | config.files[0].content: not base64
       """)
   void malformedConfigurationsAreRefused(String json, String message) throws Exception {
-    assertThatThrownBy(() -> DeliveredConfig.parse(JSON.readTree(json)))
-        .isInstanceOf(DeliveredConfig.Malformed.class)
+    assertThatThrownBy(() -> RuntimeConfigJson.parse(JSON.readTree(json)))
+        .isInstanceOf(RuntimeConfigJson.Malformed.class)
         .hasMessageStartingWith(message)
         .message().doesNotContain("s3cr3t");
   }

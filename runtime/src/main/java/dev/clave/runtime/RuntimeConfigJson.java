@@ -1,6 +1,8 @@
 package dev.clave.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.clave.policy.ServiceEvaluation.InjectedFile;
+import dev.clave.policy.ServiceEvaluation.RuntimeConfig;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -8,48 +10,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The configuration the CAS delivered for the service ({@code config} of an ALLOWED answer), read strictly:
- * a value that does not fit is refused rather than guessed. It holds secrets: {@link #toString()} shows only
- * names and counts, and no error quotes a value.
- *
- * @param argv the command line; {@code argv[0]} names the program (see the package overview for its use)
- * @param environment the program's whole environment
- * @param pwd its working directory (an absolute path in the policy's file system)
- * @param files files to inject
+ * Reads the configuration the CAS delivered ({@code config} of an ALLOWED answer) into the policy module's
+ * {@link RuntimeConfig}, strictly: a value that does not fit is refused rather than guessed. The values are
+ * secrets: no error quotes one.
  */
-public record DeliveredConfig(List<String> argv, Map<String, String> environment, String pwd, List<File> files) {
+final class RuntimeConfigJson {
   /** A limit far above real command lines, environments and file lists. */
   static final int MAX_ITEMS = 10_000;
 
-  public DeliveredConfig {
-    argv = List.copyOf(argv);
-    environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
-    files = List.copyOf(files);
-  }
-
-  /**
-   * An injected file.
-   *
-   * @param path its absolute path in the policy's file system, as the policy writes it
-   * @param permission its Unix mode (only the rwx bits are applied)
-   * @param content its content, or null when {@code fromFileSystem}
-   * @param fromFileSystem the policy names a file that already exists at {@code path}
-   */
-  public record File(String path, int permission, byte[] content, boolean fromFileSystem) {
-    public File {
-      content = content == null ? null : content.clone();
-    }
-
-    @Override
-    public byte[] content() {
-      return content == null ? null : content.clone();
-    }
-
-    @Override
-    public String toString() {
-      return "File[" + path + ", 0o" + Integer.toOctalString(permission) + (fromFileSystem ? ", from the file system]" : "]");
-    }
-  }
+  private RuntimeConfigJson() {}
 
   /** A configuration that does not have the documented shape. */
   static final class Malformed extends Exception {
@@ -59,7 +28,7 @@ public record DeliveredConfig(List<String> argv, Map<String, String> environment
   }
 
   /** Reads the {@code config} object of the CAS's answer. */
-  static DeliveredConfig parse(JsonNode config) throws Malformed {
+  static RuntimeConfig parse(JsonNode config) throws Malformed {
     if (config == null || !config.isObject()) {
       throw new Malformed("config: missing");
     }
@@ -89,7 +58,7 @@ public record DeliveredConfig(List<String> argv, Map<String, String> environment
       throw new Malformed("config.pwd: expected an absolute path, got \"" + Printable.line(pwd, 200) + "\"");
     }
     JsonNode filesNode = config.get("files");
-    List<File> files = new ArrayList<>();
+    List<InjectedFile> files = new ArrayList<>();
     if (filesNode != null && !filesNode.isNull()) {
       if (!filesNode.isArray() || filesNode.size() > MAX_ITEMS) {
         throw new Malformed("config.files: expected a list");
@@ -98,10 +67,10 @@ public record DeliveredConfig(List<String> argv, Map<String, String> environment
         files.add(file(f, "config.files[" + files.size() + "]"));
       }
     }
-    return new DeliveredConfig(argv, env, pwd, files);
+    return new RuntimeConfig(argv, env, pwd, files);
   }
 
-  private static File file(JsonNode f, String where) throws Malformed {
+  private static InjectedFile file(JsonNode f, String where) throws Malformed {
     if (!f.isObject()) {
       throw new Malformed(where + ": expected an object");
     }
@@ -113,14 +82,14 @@ public record DeliveredConfig(List<String> argv, Map<String, String> environment
     int permission = Integer.parseInt(perm.substring(2), 8);
     JsonNode fromFs = f.get("fromFileSystem");
     if (fromFs != null && fromFs.isBoolean() && fromFs.booleanValue()) {
-      return new File(path, permission, null, true);
+      return new InjectedFile(path, null, true, permission);
     }
     JsonNode content = f.get("content");
     if (content == null || !content.isTextual()) {
       throw new Malformed(where + ": expected content (base64) or fromFileSystem: true");
     }
     try {
-      return new File(path, permission, Base64.getDecoder().decode(content.textValue()), false);
+      return new InjectedFile(path, Base64.getDecoder().decode(content.textValue()), false, permission);
     } catch (IllegalArgumentException e) {
       throw new Malformed(where + ".content: not base64");
     }
@@ -136,8 +105,4 @@ public record DeliveredConfig(List<String> argv, Map<String, String> environment
     return n.textValue();
   }
 
-  @Override
-  public String toString() {
-    return "DeliveredConfig[" + argv.size() + " args, env " + environment.keySet() + ", pwd " + pwd + ", " + files + "]";
-  }
 }
