@@ -81,17 +81,19 @@ final class CasEnclaveClient {
   RuntimeConfig attest(String configId, byte[] quote, List<String> hostArguments, Map<String, String> hostEnvironment)
       throws RunFailure {
     String what = "the CAS at " + cas;
+    JsonNode args = JSON.valueToTree(hostArguments);
+    JsonNode env = JSON.valueToTree(hostEnvironment);
+    int hostData = args.toString().length() + env.toString().length();
+    if (hostData > MAX_HOST_DATA) {
+      throw new RunFailure(ExitCodes.USAGE, "the program's arguments and this environment take " + hostData
+          + " characters, more than the " + MAX_HOST_DATA + " clave run sends to the CAS; unset large variables");
+    }
     ObjectNode req = JSON.createObjectNode()
         .put("configId", configId)
         .put("quote", Base64.getEncoder().encodeToString(quote));
-    req.set("hostArguments", JSON.valueToTree(hostArguments));
-    req.set("hostEnvironment", JSON.valueToTree(hostEnvironment));
+    req.set("hostArguments", args);
+    req.set("hostEnvironment", env);
     byte[] body = req.toString().getBytes(StandardCharsets.UTF_8);
-    int hostData = body.length - quote.length * 4 / 3;
-    if (hostData > MAX_HOST_DATA) {
-      throw new RunFailure(ExitCodes.USAGE, "the program's arguments and this environment take " + hostData
-          + " bytes, more than the " + MAX_HOST_DATA + " clave run sends to the CAS; unset large variables");
-    }
     HttpRequest request;
     try {
       request = HttpRequest.newBuilder(URI.create("https://" + cas + "/v1/attest"))

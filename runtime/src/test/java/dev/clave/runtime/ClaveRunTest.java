@@ -240,6 +240,16 @@ class ClaveRunTest {
   }
 
   @Test
+  void anEnvironmentTooLargeToSendIsRefusedBeforeTheCasSeesIt() throws Exception {
+    String id = session(Programs.sha256(recorder), "debug-mode");
+    assertThat(run(id, Map.of("HUGE", "x".repeat(CasEnclaveClient.MAX_HOST_DATA)), recorder.toString(), out.toString(), "x"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(stderr.toString()).startsWith("clave run: the program's arguments and this environment take ")
+        .contains("unset large variables").doesNotContain("xxxx");
+    assertThat(out.resolve("argv")).doesNotExist();
+  }
+
+  @Test
   void hardwareModeIsRefusedWithoutSgx() throws Exception {
     Map<String, String> env = Map.of("PATH", System.getenv("PATH"), "SCONE_MODE", "hw");
     RunSettings hw = RunSettings.resolve(new RunSettings.Flags("s/app", loopback.cas(), loopback.las(), null, null, false,
