@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       CasCommand.class,
       LasCommand.class,
       PlatformsCommand.class,
+      RunCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -37,6 +38,8 @@ public final class Main implements Runnable {
     CommandLine cmd = new CommandLine(new Main());
     cmd.setExecutionExceptionHandler(new Errors.Handler());
     cmd.setParameterExceptionHandler(new Errors.UsageHandler());
+    // `clave run PROGRAM --flag`: everything from PROGRAM on belongs to the program, not to clave.
+    cmd.getSubcommands().get("run").setStopAtPositional(true);
     return cmd;
   }
 
