@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Clave: confidential-computing control plane (attestation, configuration, secrets).",
     subcommands = {
+      QuickstartCommand.class,
       QuoteCommand.class,
       SimCommand.class,
       SessionCommand.class,

@@ -79,6 +79,7 @@ final class QuickstartCommand implements Callable<Integer> {
   }
 
   private int steps(Path base, Path logs, String where) throws Exception {
+    long startedAt = System.nanoTime();
     // 1. The simulated hardware root: a software Intel root, PCK chain and collateral.
     Path sim = base.resolve("sim");
     boolean fresh = !Files.exists(sim.resolve("root/root_ca.pem"));
@@ -165,7 +166,8 @@ final class QuickstartCommand implements Callable<Integer> {
     }
 
     stopAll();
-    step(8, "stopped", "the LAS and the CAS; logs in " + where + "/logs/");
+    step(8, "stopped", "the LAS and the CAS; logs in " + where + "/logs/ (took "
+        + (System.nanoTime() - startedAt) / 1_000_000_000 + " s)");
     out.println();
     out.println("Next, try:");
     out.println("  ./clave las serve --mode sim --sim-root " + where + "/sim --state-dir " + where + "/las &            # the LAS again");
@@ -203,7 +205,7 @@ final class QuickstartCommand implements Callable<Integer> {
         throw new Errors.UserError("the CAS in " + base.resolve("cas") + " has an owner, but its identity ("
             + base.resolve("cli.json") + ") is gone; remove " + base + " to start over");
       }
-      return "already provisioned on an earlier run (owner identity " + base.relativize(base.resolve("cli.json")) + ")";
+      return "already provisioned on an earlier run (its owner identity: " + dir.resolve("cli.json") + ")";
     }
     String[] fields = token.strip().split("\\s+");
     Path owner = base.resolve("owner.toml");
