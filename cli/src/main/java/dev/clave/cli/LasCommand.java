@@ -51,6 +51,10 @@ final class LasCommand implements Runnable {
     @Option(names = "--svn", paramLabel = "N", description = "the simulated platform's TCB SVN, 0..255 (default: the highest level)")
     Integer svn;
 
+    @Option(names = "--qe-svn", paramLabel = "N",
+        description = "the LAS's security version: its quoting enclave's ISVSVN, 0..65535 (default: up to date); a change gives a new platform ID")
+    Integer qeSvn;
+
     /** The environment; tests replace it. */
     Map<String, String> env = System.getenv();
 
@@ -68,7 +72,7 @@ final class LasCommand implements Runnable {
         if (mode != null) {
           config = config.withMode(LasConfig.Mode.parse(mode, "--mode"));
         }
-        config = config.withSimDir(simRoot).withSvn(svn);
+        config = config.withSimDir(simRoot).withSvn(svn).withQeSvn(qeSvn);
       } catch (IllegalArgumentException e) {
         throw new Errors.UserError(e.getMessage());
       }

@@ -17,13 +17,15 @@ import java.util.Objects;
  * @param svn null: the platform's TCB is the highest one of the simulation's TCB ladder (what {@code clave sim
  *     init} issues); else {@link dev.clave.attestation.sim.PlatformTcb#ofSvn} with that SVN (0..255).
  *     Changing it gives the LAS a new platform and so a new platform ID (see {@link LasServer}).
+ * @param qeSvn the LAS's own security version: the ISVSVN of its quoting enclave (0..65535); null: the
+ *     simulation's up-to-date QE SVN. Like a LAS code update on SGX, changing it gives a new platform ID.
  */
-public record LasConfig(Path stateDir, String host, int port, Mode mode, Path simDir, Integer svn) {
+public record LasConfig(Path stateDir, String host, int port, Mode mode, Path simDir, Integer svn, Integer qeSvn) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 18766;
   public static final Path DEFAULT_STATE_DIR = Path.of("las-state");
   /** Hardware mode, listening on loopback port 18766, state in {@code ./las-state}. */
-  public static final LasConfig DEFAULTS = new LasConfig(DEFAULT_STATE_DIR, DEFAULT_HOST, DEFAULT_PORT, Mode.HW, null, null);
+  public static final LasConfig DEFAULTS = new LasConfig(DEFAULT_STATE_DIR, DEFAULT_HOST, DEFAULT_PORT, Mode.HW, null, null, null);
 
   /** Where quotes come from. */
   public enum Mode {
@@ -54,6 +56,9 @@ public record LasConfig(Path stateDir, String host, int port, Mode mode, Path si
     }
     if (svn != null && (svn < 0 || svn > 0xff)) {
       throw new IllegalArgumentException("svn: must be 0..255, got " + svn);
+    }
+    if (qeSvn != null && (qeSvn < 0 || qeSvn > 0xffff)) {
+      throw new IllegalArgumentException("qe-svn: must be 0..65535, got " + qeSvn);
     }
   }
 
@@ -102,30 +107,34 @@ public record LasConfig(Path stateDir, String host, int port, Mode mode, Path si
     if (p < 0 || p > 0xffff || h.isBlank()) {
       throw new IllegalArgumentException(what + ": expected HOST:PORT with port 0..65535, got \"" + hostPort + "\"");
     }
-    return new LasConfig(stateDir, h, p, mode, simDir, svn);
+    return new LasConfig(stateDir, h, p, mode, simDir, svn, qeSvn);
   }
 
   public LasConfig withStateDir(Path v) {
-    return new LasConfig(v, host, port, mode, simDir, svn);
+    return new LasConfig(v, host, port, mode, simDir, svn, qeSvn);
   }
 
   public LasConfig withHost(String v) {
-    return new LasConfig(stateDir, v, port, mode, simDir, svn);
+    return new LasConfig(stateDir, v, port, mode, simDir, svn, qeSvn);
   }
 
   public LasConfig withPort(int v) {
-    return new LasConfig(stateDir, host, v, mode, simDir, svn);
+    return new LasConfig(stateDir, host, v, mode, simDir, svn, qeSvn);
   }
 
   public LasConfig withMode(Mode v) {
-    return new LasConfig(stateDir, host, port, v, simDir, svn);
+    return new LasConfig(stateDir, host, port, v, simDir, svn, qeSvn);
   }
 
   public LasConfig withSimDir(Path v) {
-    return new LasConfig(stateDir, host, port, mode, v, svn);
+    return new LasConfig(stateDir, host, port, mode, v, svn, qeSvn);
   }
 
   public LasConfig withSvn(Integer v) {
-    return new LasConfig(stateDir, host, port, mode, simDir, v);
+    return new LasConfig(stateDir, host, port, mode, simDir, v, qeSvn);
+  }
+
+  public LasConfig withQeSvn(Integer v) {
+    return new LasConfig(stateDir, host, port, mode, simDir, svn, v);
   }
 }

@@ -147,10 +147,14 @@ public final class LasServer implements AutoCloseable {
 
   /**
    * The TCB configured: {@link LasConfig#svn()}, else the highest level of the simulation's ladder, with the
+   * LAS's QE SVN ({@link LasConfig#qeSvn()}) when given, and with the
    * FMSPC of the simulation directory's {@code sim.json} (so its collateral applies) or the default FMSPC.
    */
   static PlatformTcb configuredTcb(LasConfig config) throws IOException {
     PlatformTcb tcb = config.svn() != null ? PlatformTcb.ofSvn(config.svn()) : TcbLevels.platformLadder().highestTcb();
+    if (config.qeSvn() != null) {
+      tcb = tcb.withQeSvn(config.qeSvn());
+    }
     return tcb.withFmspc(simFmspc(config.simDir()));
   }
 

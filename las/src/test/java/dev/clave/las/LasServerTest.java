@@ -140,6 +140,22 @@ class LasServerTest {
   }
 
   @Test
+  void aLasSecurityVersionChangeGivesANewPlatformIdToo() throws Exception {
+    String first;
+    try (LasServer las = LasServer.start(config())) {
+      first = las.platformId();
+    }
+    String updated;
+    try (LasServer las = LasServer.start(config().withQeSvn(9))) {
+      updated = las.platformId();
+      assertThat(updated).isNotEqualTo(first);
+    }
+    try (LasServer las = LasServer.start(config().withQeSvn(9))) {
+      assertThat(las.platformId()).isEqualTo(updated);
+    }
+  }
+
+  @Test
   void theSeedsPipelinePrintsThePlatformId() throws Exception {
     try (LasServer las = LasServer.start(config())) {
       get(las, "/v1/platform-id");
