@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clave.cas.client.ClientIdentity;
+import dev.clave.cas.client.KeyHashPinning;
 import dev.clave.policy.ServiceEvaluation.RuntimeConfig;
 import dev.clave.policy.protect.KeyHash;
 import java.io.IOException;
@@ -64,7 +65,7 @@ final class CasEnclaveClient {
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, none);
       SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-      ctx.init(kmf.getKeyManagers(), new TrustManager[] {new CasTrust(pinned)}, null);
+      ctx.init(kmf.getKeyManagers(), new TrustManager[] {pinned != null ? KeyHashPinning.pinned(pinned) : KeyHashPinning.anyServer()}, null);
       return ctx;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot set up TLS with a fresh P-256 key: " + e.getClass().getSimpleName());

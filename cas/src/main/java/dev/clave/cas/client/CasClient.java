@@ -78,7 +78,7 @@ public final class CasClient {
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, none);
       SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-      ctx.init(kmf.getKeyManagers(), new TrustManager[] {new KeyHashPinning(casKeyHash)}, null);
+      ctx.init(kmf.getKeyManagers(), new TrustManager[] {KeyHashPinning.pinned(casKeyHash)}, null);
       return ctx;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot set up TLS with this identity: " + e.getMessage(), e);

@@ -12,18 +12,34 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * pinned key hash (what {@code clave cas provision -c} and the CLI config hold). No CA, no host name: a CAS
  * is named by its key, as in the original, so the handshake fails for any other server before a byte of a
  * request is sent. Only for server authentication; a client-side trust manager.
+ *
+ * <p>{@link #anyServer()} believes every server: for callers that were told to warn their user about it
+ * ({@code clave run} without {@code --cas-key-hash}).
  */
-final class KeyHashPinning extends X509ExtendedTrustManager {
+public final class KeyHashPinning extends X509ExtendedTrustManager {
   private final KeyHash pinned;
 
-  KeyHashPinning(KeyHash pinned) {
+  private KeyHashPinning(KeyHash pinned) {
     this.pinned = pinned;
+  }
+
+  /** Trusts only the CAS whose key has this hash. */
+  public static KeyHashPinning pinned(KeyHash casKeyHash) {
+    return new KeyHashPinning(java.util.Objects.requireNonNull(casKeyHash, "casKeyHash"));
+  }
+
+  /** Trusts any server that presents a certificate. Unauthenticated: say so to the user. */
+  public static KeyHashPinning anyServer() {
+    return new KeyHashPinning(null);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
     if (chain == null || chain.length == 0) {
       throw new CertificateException("the CAS presented no certificate");
+    }
+    if (pinned == null) {
+      return;
     }
     // The pinned key is the CAS's root key; its TLS certificate is that root or issued under it.
     X509Certificate top = chain[chain.length - 1];
