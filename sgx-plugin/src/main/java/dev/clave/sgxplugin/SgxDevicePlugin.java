@@ -33,6 +33,11 @@ public final class SgxDevicePlugin implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("sgx-plugin");
   /** A failed registration is tried again this soon at the latest (kubelet's socket may not listen yet). */
   private static final Duration RETRY = Duration.ofSeconds(1);
+  /**
+   * The node's state is published again this often even when unchanged: kubelet or a person may have removed
+   * the label or capacity meanwhile (the updater reads the node and patches only what differs).
+   */
+  private static final Duration NODE_REFRESH = Duration.ofMinutes(5);
 
   private final PluginConfig config;
   private final NodeUpdater nodeUpdater;
@@ -40,10 +45,10 @@ public final class SgxDevicePlugin implements AutoCloseable {
   private final List<Endpoint> endpoints;
   private final ScheduledExecutorService worker;
   private final AtomicBoolean queued = new AtomicBoolean();
-  private final AtomicBoolean kubeletCreated = new AtomicBoolean();
   private DirectoryWatcher watcher;
   // Worker thread only.
   private NodeState published;
+  private long publishedAt;
   private String nodeProblem;
 
   /** One resource: its service, the server it runs on now and the kubelet it is registered with. */
@@ -137,10 +142,12 @@ public final class SgxDevicePlugin implements AutoCloseable {
     worker.submit(this::reconcile).get();
   }
 
+  /**
+   * A file in the device-plugins directory came or went. Which one does not matter: the reconciliation compares
+   * the sockets with what it last saw. (Acting on the events themselves would register twice when a
+   * deletion's event is handled after the new kubelet.sock is already there.)
+   */
   private void changed(String fileName) {
-    if (fileName == null || fileName.equals(config.kubeletSocket().getFileName().toString())) {
-      kubeletCreated.set(true);
-    }
     queue(Duration.ZERO);
   }
 
@@ -171,7 +178,6 @@ public final class SgxDevicePlugin implements AutoCloseable {
     }
     publishNode(NodeState.of(scan, config.flavor()));
 
-    boolean forced = kubeletCreated.getAndSet(false);
     Object kubelet = identity(config.kubeletSocket());
     boolean retry = false;
     for (Endpoint e : endpoints) {
@@ -182,7 +188,7 @@ public final class SgxDevicePlugin implements AutoCloseable {
       if (kubelet == null) {
         continue;
       }
-      if (forced || !kubelet.equals(e.registeredWith)) {
+      if (!kubelet.equals(e.registeredWith)) {
         retry |= !register(e, kubelet);
       }
     }
@@ -236,14 +242,16 @@ public final class SgxDevicePlugin implements AutoCloseable {
   }
 
   private void publishNode(NodeState state) {
-    if (state.equals(published)) {
+    if (state.equals(published) && System.nanoTime() - publishedAt < NODE_REFRESH.toNanos()) {
       return;
     }
     try {
       nodeUpdater.publish(state);
+      boolean changed = !state.equals(published);
       published = state;
+      publishedAt = System.nanoTime();
       nodeProblem = null;
-      if (nodeUpdater != NodeUpdater.NONE) {
+      if (changed && nodeUpdater != NodeUpdater.NONE) {
         LOG.info("node updated: {}", describe(state));
       }
     } catch (Exception ex) {
