@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       CertCommand.class,
       CasCommand.class,
       LasCommand.class,
+      SgxPluginCommand.class,
       PlatformsCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -136,9 +136,17 @@ public final class KubernetesNodeUpdater implements NodeUpdater {
     }
   }
 
-  private static String reason(KubernetesClientException e) {
+  /** The API server's own message, or the underlying failure (fabric8's message only names the operation). */
+  static String reason(KubernetesClientException e) {
     if (e.getStatus() != null && e.getStatus().getMessage() != null) {
       return "HTTP " + e.getCode() + ": " + e.getStatus().getMessage();
+    }
+    Throwable root = e;
+    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 10; depth++) {
+      root = root.getCause();
+    }
+    if (root != e) {
+      return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
     return e.getCode() > 0 ? "HTTP " + e.getCode() + ": " + e.getMessage() : String.valueOf(e.getMessage());
   }

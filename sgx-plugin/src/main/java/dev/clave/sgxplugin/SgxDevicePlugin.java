@@ -8,7 +8,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -33,22 +32,17 @@ public final class SgxDevicePlugin implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("sgx-plugin");
   /** A failed registration is tried again this soon at the latest (kubelet's socket may not listen yet). */
   private static final Duration RETRY = Duration.ofSeconds(1);
-  /**
-   * The node's state is published again this often even when unchanged: kubelet or a person may have removed
-   * the label or capacity meanwhile (the updater reads the node and patches only what differs).
-   */
-  private static final Duration NODE_REFRESH = Duration.ofMinutes(5);
 
   private final PluginConfig config;
   private final NodeUpdater nodeUpdater;
+  private final NodePublisher nodePublisher;
   private final EventLoopGroup group;
   private final List<Endpoint> endpoints;
   private final ScheduledExecutorService worker;
   private final AtomicBoolean queued = new AtomicBoolean();
   private DirectoryWatcher watcher;
   // Worker thread only.
-  private NodeState published;
-  private long publishedAt;
+  private boolean kubeletMissingLogged;
   private String nodeProblem;
 
   /** One resource: its service, the server it runs on now and the kubelet it is registered with. */
@@ -70,6 +64,7 @@ public final class SgxDevicePlugin implements AutoCloseable {
   private SgxDevicePlugin(PluginConfig config, NodeUpdater nodeUpdater, EventLoopGroup group) {
     this.config = config;
     this.nodeUpdater = nodeUpdater;
+    this.nodePublisher = new NodePublisher(nodeUpdater);
     this.group = group;
     this.endpoints = SgxResource.of(config).stream().map(Endpoint::new).toList();
     this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -176,9 +171,13 @@ public final class SgxDevicePlugin implements AutoCloseable {
     for (Endpoint e : endpoints) {
       e.service.update(e.resource().assess(scan));
     }
-    publishNode(NodeState.of(scan, config.flavor()));
+    nodePublisher.offer(NodeState.of(scan, config.flavor()));
 
     Object kubelet = identity(config.kubeletSocket());
+    if (kubelet == null && !kubeletMissingLogged) {
+      LOG.info("waiting for kubelet: {} does not exist yet", config.kubeletSocket());
+    }
+    kubeletMissingLogged = kubelet == null;
     boolean retry = false;
     for (Endpoint e : endpoints) {
       if (!serve(e)) {
@@ -241,34 +240,6 @@ public final class SgxDevicePlugin implements AutoCloseable {
     }
   }
 
-  private void publishNode(NodeState state) {
-    if (state.equals(published) && System.nanoTime() - publishedAt < NODE_REFRESH.toNanos()) {
-      return;
-    }
-    try {
-      nodeUpdater.publish(state);
-      boolean changed = !state.equals(published);
-      published = state;
-      publishedAt = System.nanoTime();
-      nodeProblem = null;
-      if (changed && nodeUpdater != NodeUpdater.NONE) {
-        LOG.info("node updated: {}", describe(state));
-      }
-    } catch (Exception ex) {
-      String message = "cannot update the node (" + describe(state) + "): " + ex.getMessage();
-      if (!message.equals(nodeProblem)) {
-        LOG.warn("{}; trying again", message);
-        nodeProblem = message;
-      }
-    }
-  }
-
-  private static String describe(NodeState s) {
-    String label = s.sgxCapable() ? NodeState.CAPABLE_LABEL + "=true" : "no " + NodeState.CAPABLE_LABEL + " label";
-    String epc = s.epcBytes().isPresent() ? NodeState.EPC_RESOURCE + "=" + s.epcBytes().getAsLong() : "no " + NodeState.EPC_RESOURCE;
-    return label + ", " + epc;
-  }
-
   /**
    * Identifies one incarnation of kubelet.sock: inode and modification time (a new file may reuse the inode of
    * the deleted one); null when there is none.
@@ -293,7 +264,6 @@ public final class SgxDevicePlugin implements AutoCloseable {
     if (watcher != null) {
       watcher.close();
     }
-    List<RuntimeException> failures = new ArrayList<>();
     for (Endpoint e : endpoints) {
       e.service.endStreams();
       if (e.server != null) {
@@ -301,13 +271,6 @@ public final class SgxDevicePlugin implements AutoCloseable {
       }
     }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    try {
-      nodeUpdater.close();
-    } catch (RuntimeException e) {
-      failures.add(e);
-    }
-    if (!failures.isEmpty()) {
-      throw failures.get(0);
-    }
+    nodePublisher.close();
   }
 }

@@ -399,6 +399,36 @@ class DevicePluginKubeletTest {
   }
 
   @Test
+  void aHangingApiServerDoesNotHoldUpKubelet() throws Exception {
+    deviceNodes("sgx_enclave", "sgx_provision");
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    NodeUpdater hanging = new NodeUpdater() {
+      @Override
+      public void publish(NodeState state) throws InterruptedException {
+        calls.incrementAndGet();
+        release.await();
+      }
+
+      @Override
+      public String describe() {
+        return "a hanging API server";
+      }
+    };
+    FakeKubelet kubelet = kubelet();
+    try {
+      plugin(config(), hanging);
+      await().atMost(WAIT).until(() -> calls.get() == 1 && kubelet.registrations.size() == 2);
+      Files.delete(dev.resolve("sgx_enclave"));
+      await().atMost(WAIT).until(() -> health(kubelet.devices("sgx.intel.com/enclave")), h -> List.of("Unhealthy").equals(h));
+      // One publication at a time: the hanging one is not piled upon.
+      assertThat(calls.get()).isEqualTo(1);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void refusesToStartWithoutTheDevicePluginsDirectory() {
     PluginConfig missing = config().withPluginDir(root.resolve("nope"));
     assertThatThrownBy(() -> SgxDevicePlugin.start(missing, NodeUpdater.NONE))

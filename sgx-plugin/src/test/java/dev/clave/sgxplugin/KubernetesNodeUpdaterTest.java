@@ -120,6 +120,13 @@ class KubernetesNodeUpdaterTest {
   }
 
   @Test
+  void anUnreachableApiServerIsNamedByItsCause() {
+    var e = new io.fabric8.kubernetes.client.KubernetesClientException("Operation: [get] for kind: [Node] failed.",
+        new java.io.IOException("wrapped", new java.net.UnknownHostException("kubernetes.default.svc")));
+    assertThat(KubernetesNodeUpdater.reason(e)).isEqualTo("UnknownHostException: kubernetes.default.svc");
+  }
+
+  @Test
   void anUnknownNodeIsNamed() {
     assertThatThrownBy(() -> KubernetesNodeUpdater.of(client, "nope").publish(new NodeState(true, OptionalLong.empty())))
         .hasMessage("node nope does not exist (check --node-name or NODE_NAME)");
