@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       LasCommand.class,
       PlatformsCommand.class,
       RunCommand.class,
+      SgxPluginCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
