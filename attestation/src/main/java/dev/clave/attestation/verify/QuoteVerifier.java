@@ -48,6 +48,14 @@ public final class QuoteVerifier {
 
   private record CollateralKey(Collateral collateral, String root) {}
 
+  /**
+   * QE report signatures that verified: a platform's QE report (and so its signature) is the same in every
+   * quote its attestation key makes, so a repeat quote skips one of its two signature checks.
+   */
+  private final Map<QeReportCheck, Boolean> qeReports = new ConcurrentHashMap<>();
+
+  private record QeReportCheck(P256PublicKey pckKey, Bytes report, Bytes signature) {}
+
   private QuoteVerifier(Builder b) {
     this.roots = List.copyOf(b.roots);
     this.collateralSource = Objects.requireNonNull(b.collateralSource, "collateralSource");
@@ -113,9 +121,14 @@ public final class QuoteVerifier {
 
     // QVL 4.1.2.4.12-13: the PCK key vouches for the QE, the QE for the attestation key.
     EnclaveReport qe = sig.qeReport();
-    if (!EcdsaP256.verifyRaw(chain.leaf().publicKey(), qe.raw().toByteArray(), sig.qeReportSignature())) {
-      throw new Refusal(
-          ReasonCode.QE_REPORT_SIGNATURE_INVALID, "the QE report signature does not verify with the PCK key");
+    P256PublicKey pck = chain.leaf().publicKey();
+    QeReportCheck check = new QeReportCheck(pck, qe.raw(), sig.qeReportSignature());
+    if (qeReports.get(check) == null) {
+      if (!EcdsaP256.verifyRaw(pck, qe.raw().toByteArray(), sig.qeReportSignature())) {
+        throw new Refusal(
+            ReasonCode.QE_REPORT_SIGNATURE_INVALID, "the QE report signature does not verify with the PCK key");
+      }
+      putBounded(qeReports, check, Boolean.TRUE);
     }
     checkQeReportData(sig);
 
