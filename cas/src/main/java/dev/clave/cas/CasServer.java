@@ -237,6 +237,12 @@ public final class CasServer implements AutoCloseable {
   private static javax.net.ssl.SSLParameters tls13(TlsClientAuth clientAuth) {
     javax.net.ssl.SSLParameters p = new javax.net.ssl.SSLParameters();
     p.setProtocols(new String[] {"TLSv1.3"});
+    // Only what Clave's clients and the seeds' identities use (P-256 and RSA certificates, P-384 and Ed25519
+    // for other tools): the JDK checks every offered scheme and group against its constraints in each
+    // handshake, and the default lists are three times as long.
+    p.setNamedGroups(new String[] {"x25519", "secp256r1", "secp384r1"});
+    p.setSignatureSchemes(new String[] {"ecdsa_secp256r1_sha256", "ecdsa_secp384r1_sha384", "ed25519",
+        "rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384", "rsa_pss_pss_sha256", "rsa_pkcs1_sha256", "rsa_pkcs1_sha384"});
     // One call only: each of the two setters resets the other.
     if (clientAuth == TlsClientAuth.REQUIRED) {
       p.setNeedClientAuth(true);
