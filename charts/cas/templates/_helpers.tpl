@@ -41,7 +41,8 @@ imagePullSecrets:
 {{- end -}}
 
 {{/*
-The SGX extended resources the container asks for, as a YAML map, after useSGXDevPlugin. Call with
+The SGX extended resources the container asks for, as a YAML map, after useSGXDevPlugin (values.schema.json
+admits only clave, intel, azure and disabled). Call with
 (dict "ctx" $ "provision" BOOL); provision: also the provisioning device, which only quoting needs.
 */}}
 {{- define "clave.sgxLimits" -}}
@@ -56,8 +57,6 @@ sgx.intel.com/epc: {{ printf "%vMi" $v.sgxEpcMem | quote }}
 {{- end }}
 {{- else if eq $v.useSGXDevPlugin "azure" }}
 kubernetes.azure.com/sgx_epc_mem_in_MiB: {{ $v.sgxEpcMem | quote }}
-{{- else if ne $v.useSGXDevPlugin "disabled" }}
-{{- fail (printf "useSGXDevPlugin: %q is none of clave, intel, azure, disabled" (toString $v.useSGXDevPlugin)) }}
 {{- end }}
 {{- end -}}
 

@@ -2,6 +2,7 @@ package dev.clave.charts;
 
 import static dev.clave.charts.Charts.values;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -67,14 +68,28 @@ class AllChartsTest {
   }
 
   /**
-   * Lint renders in Helm's lint mode, where {@code fail} and {@code required} only log (so the charts' own
-   * refusals are tested through template); a value of the wrong shape still breaks the rendering.
+   * Lint checks values.schema.json and renders in Helm's lint mode, where {@code fail} and {@code required}
+   * only log (the charts' own refusals are tested through template).
    */
   @Test
-  void lintFailsOnAValueOfTheWrongShape() throws IOException {
+  void lintFailsOnAValueOfTheWrongShapeOrAMisspeltOne() throws IOException {
     LintResult lint = Charts.lintStrict("las", values("nodeSelector", List.of("sgx")));
     assertThat(lint.isFailed()).isTrue();
-    assertThat(lint.getMessages()).anyMatch(m -> m.contains("[ERROR]") && m.contains("clave.nodeSelector"));
+    assertThat(lint.getMessages()).anyMatch(m -> m.contains("[ERROR]") && m.contains("/nodeSelector"));
+    LintResult typo = Charts.lintStrict("cas", values("persistance.enabled", true));
+    assertThat(typo.isFailed()).isTrue();
+    assertThat(typo.getMessages()).anyMatch(m -> m.contains("[ERROR]") && m.contains("persistance"));
+  }
+
+  /** Every chart refuses values it does not know: a misspelt setting would otherwise be silently ignored. */
+  @ParameterizedTest
+  @MethodSource("charts")
+  void misspeltValuesAreRefused(String chart) {
+    Map<String, Object> settings = new java.util.LinkedHashMap<>(required(chart));
+    settings.put("imagePullSecret", "regcred");
+    assertThatThrownBy(() -> Charts.render(chart, "rel", settings))
+        .hasMessageContaining("imagePullSecret")
+        .hasMessageContaining("additional properties");
   }
 
   @ParameterizedTest

@@ -123,7 +123,7 @@ class CasChartTest {
     assertThat(lb.one(Service.class).getSpec().getLoadBalancerIP()).isEqualTo("203.0.113.7");
     assertThat(cas(lb.one(StatefulSet.class)).getArgs()).contains("--tls-name=203.0.113.7");
 
-    assertThatThrownBy(() -> render("cas", "cas", values("service.type", "Ingress"))).hasMessageContaining("service.type");
+    assertThatThrownBy(() -> render("cas", "cas", values("service.type", "Ingress"))).hasMessageContaining("/service/type");
   }
 
   @Test

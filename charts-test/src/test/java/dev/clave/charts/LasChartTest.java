@@ -107,7 +107,7 @@ class LasChartTest {
   void unknownPluginFlavorIsRefusedWithTheChoices() {
     assertThatThrownBy(() -> render("las", "las", values("useSGXDevPlugin", "scone")))
         .hasMessageContaining("useSGXDevPlugin")
-        .hasMessageContaining("clave, intel, azure, disabled");
+        .hasMessageContaining("value must be one of 'clave', 'intel', 'azure', 'disabled'");
   }
 
   @Test
