@@ -55,16 +55,24 @@ final class Charts {
    * exactly the chart with those settings.
    */
   static LintResult lintStrict(String chart, Map<String, Object> values) throws IOException {
-    Path dir = chart(chart);
-    if (!values.isEmpty()) {
-      Path copy = Files.createTempDirectory("clave-chart-").resolve(chart);
-      copyTree(dir, copy);
+    if (values.isEmpty()) {
+      return new Helm(chart(chart)).lint().strict().call();
+    }
+    Path tmp = Files.createTempDirectory("clave-chart-");
+    try {
+      Path copy = tmp.resolve(chart);
+      copyTree(chart(chart), copy);
       ObjectNode merged = (ObjectNode) YAML.readTree(copy.resolve("values.yaml").toFile());
       values.forEach((path, value) -> setPath(merged, path, value));
       YAML.writeValue(copy.resolve("values.yaml").toFile(), merged);
-      dir = copy;
+      return new Helm(copy).lint().strict().call();
+    } finally {
+      try (Stream<Path> s = Files.walk(tmp)) {
+        for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
     }
-    return new Helm(dir).lint().strict().call();
   }
 
   /** Dotted paths as {@code --set} takes them ({@code persistence.enabled}); no escaped dots needed here. */
