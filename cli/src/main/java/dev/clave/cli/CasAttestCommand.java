@@ -39,13 +39,7 @@ final class CasAttestCommand implements Callable<Integer> {
     KeyHash pin = keyHash != null ? CasProvisionCommand.parseKeyHash(keyHash) : config.keyHash(address).orElseThrow(
         () -> new Errors.UserError("no key hash for " + address + ": give -c KEY_HASH (from the CAS's log)"));
     CasClient cas = CasClient.connect(address, pin, config.identity());
-    try {
-      String what = attestation.attest(cas);
-      out.println(CasAttestOptions.trustworthy(address, cas));
-      out.println("    " + what);
-    } catch (CasAttestOptions.NotTrustworthy e) {
-      out.flush();
-      spec.commandLine().getErr().println(e.getMessage());
+    if (!attestation.attestAndSay(cas, address, spec)) {
       return 1;
     }
     config.remember(address, pin);

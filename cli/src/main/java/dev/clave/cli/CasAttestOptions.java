@@ -85,10 +85,23 @@ final class CasAttestOptions {
     }
   }
 
-  /** The original's line: {@code CAS <addr> at https://<addr>:8081/ is trustworthy}. */
-  static String trustworthy(String address, CasClient cas) {
-    String base = cas.base().toString();
-    return "CAS " + address + " at " + (base.endsWith("/") ? base : base + "/") + " is trustworthy";
+  /**
+   * Attests and says so as the original does ({@code CAS <addr> at https://<addr>:8081/ is trustworthy} on
+   * stdout, or the reason on stderr); returns whether the CAS is trustworthy.
+   */
+  boolean attestAndSay(CasClient cas, String address, picocli.CommandLine.Model.CommandSpec spec)
+      throws InterruptedException {
+    try {
+      String what = attest(cas);
+      String base = cas.base().toString();
+      spec.commandLine().getOut().println("CAS " + address + " at " + (base.endsWith("/") ? base : base + "/") + " is trustworthy");
+      spec.commandLine().getOut().println("    " + what);
+      return true;
+    } catch (NotTrustworthy e) {
+      spec.commandLine().getOut().flush();
+      spec.commandLine().getErr().println(e.getMessage());
+      return false;
+    }
   }
 
   /** Attests the CAS behind {@code cas}; returns a one-line description of what was verified. */

@@ -80,13 +80,7 @@ final class CasProvisionCommand implements Callable<Integer> {
     out.println("    Holding the owner's identity (" + config.file() + ") is necessary to change CAS settings.");
     CasClient cas = CasClient.connect(address, pin, config.identity());
     if (mode.withAttestation) {
-      try {
-        String what = attestation.attest(cas);
-        out.println(CasAttestOptions.trustworthy(address, cas));
-        out.println("    " + what);
-      } catch (CasAttestOptions.NotTrustworthy e) {
-        out.flush();
-        spec.commandLine().getErr().println(e.getMessage());
+      if (!attestation.attestAndSay(cas, address, spec)) {
         return 1;
       }
     } else {
