@@ -1,18 +1,23 @@
 package dev.clave.operator.policy;
 
 import dev.clave.operator.OperatorConfig;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 
-/** Submits EncryptedPolicy resources to their CAS; only the CAS can decrypt them. */
+/** Submits EncryptedPolicy resources to their CAS; only the CAS can decrypt them (so no predecessor is shown). */
 @ControllerConfiguration(name = "encryptedpolicy")
-public class EncryptedPolicyReconciler extends PolicyReconciler<EncryptedPolicySpec, EncryptedPolicy> {
+public class EncryptedPolicyReconciler implements Reconciler<EncryptedPolicy> {
+  private final PolicyReconciliation reconciliation;
+
   public EncryptedPolicyReconciler(OperatorConfig config) {
-    super(config);
+    this.reconciliation = new PolicyReconciliation(config);
   }
 
-  /** The ciphertext hides it. */
   @Override
-  String predecessor(EncryptedPolicySpec spec) {
-    return null;
+  public UpdateControl<EncryptedPolicy> reconcile(EncryptedPolicy policy, Context<EncryptedPolicy> context)
+      throws InterruptedException {
+    return reconciliation.reconcile(policy, null, context);
   }
 }

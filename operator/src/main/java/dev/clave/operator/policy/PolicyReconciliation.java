@@ -4,7 +4,6 @@ import dev.clave.operator.OperatorConfig;
 import dev.clave.operator.model.State;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.util.Objects;
 
@@ -13,20 +12,18 @@ import java.util.Objects;
  * for that generation (the resources are immutable, as in the original); PENDING is tried again later.
  * Deleting the resource leaves the session on the CAS: its secrets are not the cluster's to destroy.
  */
-abstract class PolicyReconciler<S extends CasTarget, P extends CustomResource<S, PolicyStatus>> implements Reconciler<P> {
+final class PolicyReconciliation {
   private final OperatorConfig config;
   private final PolicySubmitter submitter;
 
-  PolicyReconciler(OperatorConfig config) {
+  PolicyReconciliation(OperatorConfig config) {
     this.config = config;
     this.submitter = new PolicySubmitter(config);
   }
 
-  /** The {@code predecessor} this version names, if it can be read without the CAS. */
-  abstract String predecessor(S spec);
-
-  @Override
-  public UpdateControl<P> reconcile(P policy, Context<P> context) throws InterruptedException {
+  /** @param predecessor the {@code predecessor} this version names, if it can be read without the CAS */
+  <S extends CasTarget, P extends CustomResource<S, PolicyStatus>> UpdateControl<P> reconcile(P policy, String predecessor,
+      Context<P> context) throws InterruptedException {
     PolicyStatus status = policy.getStatus() != null ? policy.getStatus() : new PolicyStatus();
     policy.setStatus(status);
     Long generation = policy.getMetadata().getGeneration();
@@ -35,7 +32,7 @@ abstract class PolicyReconciler<S extends CasTarget, P extends CustomResource<S,
       return UpdateControl.noUpdate();
     }
     PolicySubmitter.Outcome o = submitter.submit(policy.getSpec(), policy.getMetadata().getNamespace(), context.getClient());
-    PolicySubmitter.record(status, o, predecessor(policy.getSpec()), generation);
+    PolicySubmitter.record(status, o, predecessor, generation);
     return o.settled() ? UpdateControl.patchStatus(policy)
         : UpdateControl.patchStatus(policy).rescheduleAfter(config.probeInterval());
   }
