@@ -28,8 +28,17 @@ final class HttpPlatformIdReader implements PlatformIdReader {
   public String read(String host, int port) throws IOException, InterruptedException {
     String authority = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
     URI uri = URI.create("http://" + authority + "/v1/platform-id");
-    HttpResponse<byte[]> res = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> res;
+    try {
+      res = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      Throwable t = e;
+      while (t.getMessage() == null && t.getCause() != null) {
+        t = t.getCause();
+      }
+      throw new IOException("cannot reach the LAS at " + authority + ": "
+          + (t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName()));
+    }
     if (res.statusCode() != 200) {
       throw new IOException("the LAS at " + authority + " answered HTTP " + res.statusCode());
     }
