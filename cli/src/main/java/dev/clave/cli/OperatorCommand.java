@@ -117,6 +117,15 @@ final class OperatorCommand implements Runnable {
       return new String[] {metricsListen.substring(0, colon), metricsListen.substring(colon + 1)};
     }
 
+    private static String rootCause(Throwable e) {
+      Throwable t = e;
+      while (t.getCause() != null && t.getCause() != t) {
+        t = t.getCause();
+      }
+      String m = t.getMessage();
+      return m != null ? m : t.getClass().getSimpleName();
+    }
+
     @Override
     public Integer call() throws Exception {
       OperatorConfig config;
@@ -128,14 +137,22 @@ final class OperatorCommand implements Runnable {
         throw new Errors.UserError(e.getMessage());
       }
       KubernetesClient client = new KubernetesClientBuilder().build();
+      try {
+        // Before any informer starts: one clear sentence instead of every informer's failure.
+        client.getKubernetesVersion();
+      } catch (KubernetesClientException e) {
+        client.close();
+        throw new Errors.UserError("cannot reach the Kubernetes API server at " + client.getMasterUrl() + ": " + rootCause(e));
+      }
       ClaveOperator operator;
       MetricsServer server;
       try {
         operator = ClaveOperator.start(client, config, CasProbe.inCluster());
         server = MetricsServer.start(metrics[0], Integer.parseInt(metrics[1]), operator.metrics(), operator::running);
-      } catch (KubernetesClientException | IOException | IllegalStateException e) {
+      } catch (KubernetesClientException | IOException | IllegalStateException
+          | io.javaoperatorsdk.operator.OperatorException e) {
         client.close();
-        throw new Errors.UserError("cannot start the operator: " + e.getMessage());
+        throw new Errors.UserError("cannot start the operator: " + rootCause(e));
       }
       ClaveOperator started = operator;
       return Foreground.runUntilStopped(() -> {
