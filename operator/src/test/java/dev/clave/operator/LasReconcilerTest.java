@@ -131,6 +131,9 @@ class LasReconcilerTest {
     assertThat(status.getVersion()).isEqualTo("2.0");
     assertThat(status.getNumberAvailable()).isEqualTo(2);
     assertThat(Conditions.find(status, Conditions.READY).orElseThrow().getStatus()).isEqualTo("True");
+    assertThat(dev.clave.operator.las.LasPlatforms.ids(dev.clave.operator.las.LasPlatforms.in(client, NAMESPACE)))
+        .as("what clave platforms --namespace prints").containsExactly(ID_A, ID_B.toUpperCase());
+    assertThat(dev.clave.operator.las.LasPlatforms.in(client, "elsewhere")).isEmpty();
 
     client.resources(Las.class).withName("las").delete();
     eventually().until(() -> daemonSet(client, NAMESPACE, "las-las") == null && get("las") == null);
