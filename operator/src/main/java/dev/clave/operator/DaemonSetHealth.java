@@ -15,6 +15,13 @@ import java.util.Optional;
  */
 public record DaemonSetHealth(State state, String reason, String message, int desired, int ready, int available) {
 
+  /** The health of the DaemonSet {@code namespace/name} among a reconciliation's secondary resources. */
+  public static DaemonSetHealth of(java.util.Collection<DaemonSet> secondaries, String name, String namespace) {
+    return of(secondaries.stream()
+        .filter(d -> name.equals(d.getMetadata().getName()) && namespace.equals(d.getMetadata().getNamespace()))
+        .findFirst());
+  }
+
   public static DaemonSetHealth of(Optional<DaemonSet> daemonSet) {
     if (daemonSet.isEmpty()) {
       return new DaemonSetHealth(State.PENDING, "Creating", "the DaemonSet is being created", 0, 0, 0);

@@ -77,6 +77,33 @@ public final class Workloads {
     return spec.getPodAnnotations() != null ? new TreeMap<>(spec.getPodAnnotations()) : new TreeMap<>();
   }
 
+  /** Where a cluster-scoped resource's DaemonSet goes: its spec's {@code namespace}, else the operator's. */
+  public static String namespace(String specNamespace, OperatorConfig config) {
+    return specNamespace != null && !specNamespace.isBlank() ? specNamespace : config.namespace();
+  }
+
+  /**
+   * A DaemonSet for SGX nodes without its containers and volumes: names, labels, selector, and the pod
+   * settings of the spec (node selector with the SGX label, tolerations, pull secrets, pod annotations).
+   */
+  public static io.fabric8.kubernetes.api.model.apps.DaemonSet sgxDaemonSet(String name, String namespace, String app,
+      String instance, PodSettings spec) {
+    return new io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder()
+        .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels(app, instance)).endMetadata()
+        .withNewSpec()
+          .withNewSelector().withMatchLabels(selector(app, instance)).endSelector()
+          .withNewTemplate()
+            .withNewMetadata().withLabels(labels(app, instance)).withAnnotations(podAnnotations(spec)).endMetadata()
+            .withNewSpec()
+              .withNodeSelector(sgxNodeSelector(spec))
+              .withTolerations(tolerations(spec))
+              .withImagePullSecrets(pullSecrets(spec))
+            .endSpec()
+          .endTemplate()
+        .endSpec()
+        .build();
+  }
+
   /** The labels of a workload's pods: which app, which resource. */
   public static Map<String, String> labels(String app, String instance) {
     Map<String, String> l = new LinkedHashMap<>();

@@ -32,8 +32,7 @@ public class LasDaemonSet extends CRUDNoGCKubernetesDependentResource<DaemonSet,
   }
 
   public static String namespace(Las las, OperatorConfig config) {
-    String ns = las.getSpec().getNamespace();
-    return ns != null && !ns.isBlank() ? ns : config.namespace();
+    return Workloads.namespace(las.getSpec().getNamespace(), config);
   }
 
   @Override
@@ -44,35 +43,23 @@ public class LasDaemonSet extends CRUDNoGCKubernetesDependentResource<DaemonSet,
     String instance = las.getMetadata().getName();
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVar("SCONE_MODE", spec.getMode() != null ? spec.getMode() : "hw", null));
-    return new DaemonSetBuilder()
-        .withNewMetadata()
-          .withName(name(las)).withNamespace(namespace(las, config)).withLabels(Workloads.labels(APP, instance))
-        .endMetadata()
-        .withNewSpec()
-          .withNewSelector().withMatchLabels(Workloads.selector(APP, instance)).endSelector()
-          .withNewTemplate()
-            .withNewMetadata().withLabels(Workloads.labels(APP, instance)).withAnnotations(Workloads.podAnnotations(spec)).endMetadata()
-            .withNewSpec()
-              .withNodeSelector(Workloads.sgxNodeSelector(spec))
-              .withTolerations(Workloads.tolerations(spec))
-              .withImagePullSecrets(Workloads.pullSecrets(spec))
-              .addNewContainer()
-                .withName("las")
-                .withImage(Workloads.image(spec, config))
-                .withImagePullPolicy(Workloads.pullPolicy(spec))
-                .withArgs("las", "serve", "--listen", "0.0.0.0:" + port, "--state-dir", STATE_DIR)
-                .withEnv(env)
-                .addNewPort().withName("las").withContainerPort(port).withHostPort(port).withProtocol("TCP").endPort()
-                .withNewReadinessProbe().withNewHttpGet().withPath("/v1/platform-id").withNewPort(port).endHttpGet()
-                  .withPeriodSeconds(10).endReadinessProbe()
-                .withResources(Workloads.withEnclave(spec))
-                .addNewVolumeMount().withName("state").withMountPath(STATE_DIR).endVolumeMount()
-              .endContainer()
-              .addNewVolume().withName("state").withNewHostPath().withPath(STATE_DIR).withType("DirectoryOrCreate")
-                .endHostPath().endVolume()
-            .endSpec()
-          .endTemplate()
-        .endSpec()
+    return new DaemonSetBuilder(Workloads.sgxDaemonSet(name(las), namespace(las, config), APP, instance, spec))
+        .editSpec().editTemplate().editSpec()
+          .addNewContainer()
+            .withName("las")
+            .withImage(Workloads.image(spec, config))
+            .withImagePullPolicy(Workloads.pullPolicy(spec))
+            .withArgs("las", "serve", "--listen", "0.0.0.0:" + port, "--state-dir", STATE_DIR)
+            .withEnv(env)
+            .addNewPort().withName("las").withContainerPort(port).withHostPort(port).withProtocol("TCP").endPort()
+            .withNewReadinessProbe().withNewHttpGet().withPath("/v1/platform-id").withNewPort(port).endHttpGet()
+              .withPeriodSeconds(10).endReadinessProbe()
+            .withResources(Workloads.withEnclave(spec))
+            .addNewVolumeMount().withName("state").withMountPath(STATE_DIR).endVolumeMount()
+          .endContainer()
+          .addNewVolume().withName("state").withNewHostPath().withPath(STATE_DIR).withType("DirectoryOrCreate")
+            .endHostPath().endVolume()
+        .endSpec().endTemplate().endSpec()
         .build();
   }
 }

@@ -57,9 +57,7 @@ public class LasReconciler implements Reconciler<Las>, ContextInitializer<Las> {
     }
     String name = LasDaemonSet.name(las);
     String namespace = LasDaemonSet.namespace(las, config);
-    DaemonSetHealth h = DaemonSetHealth.of(context.getSecondaryResources(DaemonSet.class).stream()
-        .filter(d -> name.equals(d.getMetadata().getName()) && namespace.equals(d.getMetadata().getNamespace()))
-        .findFirst());
+    DaemonSetHealth h = DaemonSetHealth.of(context.getSecondaryResources(DaemonSet.class), name, namespace);
     status.setVersion(Workloads.version(Workloads.image(las.getSpec(), config)));
     status.setDesiredNumberScheduled(h.desired());
     status.setNumberAvailable(h.available());

@@ -30,8 +30,7 @@ public class SgxPluginDaemonSet extends CRUDNoGCKubernetesDependentResource<Daem
   }
 
   public static String namespace(SgxPlugin p, OperatorConfig config) {
-    String ns = p.getSpec().getNamespace();
-    return ns != null && !ns.isBlank() ? ns : config.namespace();
+    return Workloads.namespace(p.getSpec().getNamespace(), config);
   }
 
   @Override
@@ -48,37 +47,25 @@ public class SgxPluginDaemonSet extends CRUDNoGCKubernetesDependentResource<Daem
       String n = spec.getCapacitySGXPods().toString();
       args.addAll(List.of("--enclave-limit", n, "--provision-limit", n));
     }
-    return new DaemonSetBuilder()
-        .withNewMetadata()
-          .withName(name(p)).withNamespace(namespace(p, config)).withLabels(Workloads.labels(APP, instance))
-        .endMetadata()
-        .withNewSpec()
-          .withNewSelector().withMatchLabels(Workloads.selector(APP, instance)).endSelector()
-          .withNewTemplate()
-            .withNewMetadata().withLabels(Workloads.labels(APP, instance)).withAnnotations(Workloads.podAnnotations(spec)).endMetadata()
-            .withNewSpec()
-              .withNodeSelector(Workloads.sgxNodeSelector(spec))
-              .withTolerations(Workloads.tolerations(spec))
-              .withImagePullSecrets(Workloads.pullSecrets(spec))
-              .withServiceAccountName(spec.getServiceAccountName() != null ? spec.getServiceAccountName() : APP)
-              .addNewContainer()
-                .withName("sgx-plugin")
-                .withImage(Workloads.image(spec, config))
-                .withImagePullPolicy(Workloads.pullPolicy(spec))
-                .withArgs(args)
-                .addNewEnv().withName("NODE_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName")
-                  .endFieldRef().endValueFrom().endEnv()
-                .withResources(Workloads.resources(spec))
-                .addNewVolumeMount().withName("device-plugins").withMountPath(DEVICE_PLUGINS).endVolumeMount()
-                .addNewVolumeMount().withName("host-dev").withMountPath("/host/dev").withReadOnly(true).endVolumeMount()
-                .addNewVolumeMount().withName("host-sys").withMountPath("/host/sys").withReadOnly(true).endVolumeMount()
-              .endContainer()
-              .addNewVolume().withName("device-plugins").withNewHostPath().withPath(DEVICE_PLUGINS).endHostPath().endVolume()
-              .addNewVolume().withName("host-dev").withNewHostPath().withPath("/dev").endHostPath().endVolume()
-              .addNewVolume().withName("host-sys").withNewHostPath().withPath("/sys").endHostPath().endVolume()
-            .endSpec()
-          .endTemplate()
-        .endSpec()
+    return new DaemonSetBuilder(Workloads.sgxDaemonSet(name(p), namespace(p, config), APP, instance, spec))
+        .editSpec().editTemplate().editSpec()
+          .withServiceAccountName(spec.getServiceAccountName() != null ? spec.getServiceAccountName() : APP)
+          .addNewContainer()
+            .withName("sgx-plugin")
+            .withImage(Workloads.image(spec, config))
+            .withImagePullPolicy(Workloads.pullPolicy(spec))
+            .withArgs(args)
+            .addNewEnv().withName("NODE_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName")
+              .endFieldRef().endValueFrom().endEnv()
+            .withResources(Workloads.resources(spec))
+            .addNewVolumeMount().withName("device-plugins").withMountPath(DEVICE_PLUGINS).endVolumeMount()
+            .addNewVolumeMount().withName("host-dev").withMountPath("/host/dev").withReadOnly(true).endVolumeMount()
+            .addNewVolumeMount().withName("host-sys").withMountPath("/host/sys").withReadOnly(true).endVolumeMount()
+          .endContainer()
+          .addNewVolume().withName("device-plugins").withNewHostPath().withPath(DEVICE_PLUGINS).endHostPath().endVolume()
+          .addNewVolume().withName("host-dev").withNewHostPath().withPath("/dev").endHostPath().endVolume()
+          .addNewVolume().withName("host-sys").withNewHostPath().withPath("/sys").endHostPath().endVolume()
+        .endSpec().endTemplate().endSpec()
         .build();
   }
 }

@@ -47,9 +47,7 @@ public class SgxPluginReconciler implements Reconciler<SgxPlugin>, ContextInitia
     }
     String name = SgxPluginDaemonSet.name(p);
     String namespace = SgxPluginDaemonSet.namespace(p, config);
-    DaemonSetHealth h = DaemonSetHealth.of(context.getSecondaryResources(DaemonSet.class).stream()
-        .filter(d -> name.equals(d.getMetadata().getName()) && namespace.equals(d.getMetadata().getNamespace()))
-        .findFirst());
+    DaemonSetHealth h = DaemonSetHealth.of(context.getSecondaryResources(DaemonSet.class), name, namespace);
     Conditions.fromState(status, h.state(), h.reason(), h.message(), generation);
     status.setDesiredReplicas(h.desired());
     status.setReadyReplicas(h.ready());
