@@ -53,8 +53,11 @@ class LasReconcilerTest {
   }
 
   @AfterEach
-  void stopServers() {
+  void cleanUp() {
     servers.forEach(s -> s.stop(0));
+    // A failed test must not leave an older LAS that makes the next one's an "AnotherInstance".
+    client.resources(Las.class).delete();
+    eventually().until(() -> client.resources(Las.class).list().getItems().isEmpty());
   }
 
   /** A LAS endpoint on {@code ip:port} (port 0: any) answering {@code body} to GET /v1/platform-id. */
@@ -126,6 +129,8 @@ class LasReconcilerTest {
         && get("las").getStatus().getNodes().values().stream().allMatch(n -> n.getPlatformId() != null));
     Las.Status status = get("las").getStatus();
     assertThat(status.getNodes().get("node-a").getPlatformId()).isEqualTo(ID_A);
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(get("las")))
+        .as("the original's field name").contains("\"publicKey\":\"" + ID_A + "\"");
     assertThat(status.getNodes().get("node-b").getPlatformId()).isEqualTo(ID_B.toUpperCase());
     assertThat(status.getNodes().values()).allMatch(LasNode::getIsReady);
     assertThat(status.getVersion()).isEqualTo("2.0");

@@ -36,6 +36,13 @@ class SgxPluginReconcilerTest {
     operator.close();
   }
 
+  @org.junit.jupiter.api.AfterEach
+  void cleanUp() {
+    // A failed test must not leave an older plugin that makes the next one's an "AnotherInstance".
+    client.resources(SgxPlugin.class).delete();
+    eventually().until(() -> client.resources(SgxPlugin.class).list().getItems().isEmpty());
+  }
+
   private static SgxPlugin plugin(String name, String image) {
     SgxPlugin p = new SgxPlugin();
     p.setMetadata(new ObjectMetaBuilder().withName(name).build());
