@@ -131,6 +131,12 @@ class PolicyReconcilerTest {
         .satisfies(c -> assertThat(c.getMessage()).contains("does not verify"));
     assertThat(Conditions.find(refused, Conditions.READY).orElseThrow().getStatus()).isEqualTo("False");
     assertThat(sessionStatus("evil-app")).as("never applied").isEqualTo(404);
+
+    String invalid = "name: broken-app\nversion: \"0.3\"\nservices: [{name: app, command: ./v1, pwd: /, colour: blue}]\n";
+    signed("invalid", address, keyHash, invalid, sign(invalid));
+    eventually().until(() -> "REFUSED".equals(signedStatus("invalid").getState()));
+    assertThat(signedStatus("invalid").getMessage()).as("a signed policy is readable anyway: the CAS's problems are shown")
+        .containsPattern("; \\d+:\\d+: ").contains("colour");
   }
 
   @Test
@@ -153,6 +159,13 @@ class PolicyReconcilerTest {
     eventually().until(() -> "REFUSED".equals(encryptedStatus("forged").getState()));
     assertThat(encryptedStatus("forged").getMessage()).contains("cannot be decrypted");
     assertThat(sessionStatus("forged-app")).isEqualTo(404);
+
+    // The CAS's problems quote the decrypted policy: they must not reach the status, which the cluster reads.
+    String invalid = "name: secretive\nversion: \"0.3\"\nservices: [{name: app, command: ./v1, pwd: /, hunter2: yes}]\n";
+    encrypted("invalid", dev.clave.policy.protect.EncryptedPolicy.seal(invalid.getBytes(StandardCharsets.UTF_8), key), keyHex);
+    eventually().until(() -> "REFUSED".equals(encryptedStatus("invalid").getState()));
+    assertThat(encryptedStatus("invalid").getMessage()).contains("problem(s) in the policy, not shown").doesNotContain("hunter2");
+    assertThat(Conditions.find(encryptedStatus("invalid"), Conditions.DEGRADED).orElseThrow().getMessage()).doesNotContain("hunter2");
   }
 
   private static void encrypted(String name, String ciphertext, String keyHex) {

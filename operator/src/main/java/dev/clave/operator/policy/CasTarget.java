@@ -35,4 +35,10 @@ public abstract class CasTarget {
 
   /** The JSON document the CAS's {@code POST /session} takes, built from the fields as they are. */
   public abstract String uploadDocument();
+
+  /**
+   * Whether the policy text is secret from the cluster: then a refusal's details (which quote the policy)
+   * stay out of the status, where anyone who may read the resource would see them.
+   */
+  public abstract boolean confidential();
 }

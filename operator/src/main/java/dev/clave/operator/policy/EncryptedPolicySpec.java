@@ -44,4 +44,10 @@ public class EncryptedPolicySpec extends CasTarget {
   public String uploadDocument() {
     return JSON.createObjectNode().put("policy", policy).put("encryptionKey", encryptionKey).toString();
   }
+
+  @Override
+  @JsonIgnore
+  public boolean confidential() {
+    return true;
+  }
 }

@@ -60,17 +60,26 @@ final class PolicySubmitter {
       return new Outcome(State.APPLIED, "Applied", "the CAS accepted session " + field(res.body(), "name"), hash, true);
     }
     if (res.statusCode() >= 400 && res.statusCode() < 500) {
-      return new Outcome(State.REFUSED, "RefusedByCas", refusal(res), null, true);
+      return new Outcome(State.REFUSED, "RefusedByCas", refusal(res, spec.confidential()), null, true);
     }
     return new Outcome(State.PENDING, "CasError", "the CAS answered HTTP " + res.statusCode() + "; trying again", null, false);
   }
 
-  /** The CAS's own reason, with the policy problems it listed: "HTTP 400: error; line:col: message; …". */
-  private static String refusal(HttpResponse<String> res) {
+  /**
+   * The CAS's own reason, with the policy problems it listed: "HTTP 400: error; line:col: message; …". Of a
+   * confidential policy only the count of problems: their messages quote the decrypted text.
+   */
+  private static String refusal(HttpResponse<String> res, boolean confidential) {
     StringBuilder b = new StringBuilder("HTTP ").append(res.statusCode()).append(": ");
     try {
       JsonNode n = JSON.readTree(res.body());
       b.append(n.path("error").asText("(no reason given)"));
+      if (confidential && n.path("problems").size() > 0) {
+        b.append("; ").append(n.path("problems").size())
+            .append(" problem(s) in the policy, not shown here since it is encrypted (check it before encrypting:"
+                + " clave session check)");
+        return b.toString();
+      }
       for (JsonNode p : n.path("problems")) {
         b.append("; ").append(p.path("line").asInt()).append(':').append(p.path("column").asInt()).append(": ")
             .append(p.path("message").asText());

@@ -54,6 +54,12 @@ public class SignedPolicySpec extends CasTarget {
     return doc.toString();
   }
 
+  @Override
+  @JsonIgnore
+  public boolean confidential() {
+    return false;
+  }
+
   /** One signature: the signer's key (Base58Check or PEM) and the Ed25519 signature (128 hex). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Signature {
