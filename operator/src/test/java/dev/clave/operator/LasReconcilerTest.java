@@ -140,6 +140,21 @@ class LasReconcilerTest {
         .as("what clave platforms --namespace prints").containsExactly(ID_A, ID_B.toUpperCase());
     assertThat(dev.clave.operator.las.LasPlatforms.in(client, "elsewhere")).isEmpty();
 
+    client.resources(Las.class).withName("las").edit(l -> {
+      l.getSpec().setHostPort(port + 1);
+      l.getSpec().setImage("clave:2.1");
+      return l;
+    });
+    eventually().until(() -> daemonSet(client, NAMESPACE, "las-las").getSpec().getTemplate().getSpec().getContainers().get(0)
+        .getPorts().get(0).getHostPort() == port + 1);
+    Container rolled = daemonSet(client, NAMESPACE, "las-las").getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(rolled.getImage()).isEqualTo("clave:2.1");
+    assertThat(rolled.getArgs()).contains("0.0.0.0:" + (port + 1));
+    // The mock drops the DaemonSet's status with the update (an API server keeps it and the DaemonSet
+    // controller reports the roll-out): either way the LAS is progressing again, not ready.
+    eventually().until(() -> "PENDING".equals(get("las").getStatus().getState()));
+    assertThat(Conditions.find(get("las").getStatus(), Conditions.PROGRESSING).orElseThrow().getStatus()).isEqualTo("True");
+
     client.resources(Las.class).withName("las").delete();
     eventually().until(() -> daemonSet(client, NAMESPACE, "las-las") == null && get("las") == null);
   }
