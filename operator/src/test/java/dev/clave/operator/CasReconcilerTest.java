@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -30,12 +29,11 @@ class CasReconcilerTest {
   static KubernetesClient client;
   private static ClaveOperator operator;
   private static CasServer realCas;
-  private static Path state;
+  @org.junit.jupiter.api.io.TempDir static Path state;
   private static final String NS = "apps";
 
   @BeforeAll
   static void start() throws Exception {
-    state = Files.createTempDirectory("cas-reconciler-test");
     realCas = CasServer.start(CasConfig.fromEnvironment(Map.of()).withStateDir(state).withHost("127.0.0.1").withPorts(0, 0));
     operator = MockCluster.start(client, OperatorConfig.defaults(), CasProbe.at(cas -> "127.0.0.1:" + realCas.clientPort()));
   }

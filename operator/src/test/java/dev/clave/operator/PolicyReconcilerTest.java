@@ -20,7 +20,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -38,6 +37,7 @@ class PolicyReconcilerTest {
   private static final String NS = "apps";
 
   static KubernetesClient client;
+  @org.junit.jupiter.api.io.TempDir static Path state;
   private static ClaveOperator operator;
   private static CasServer cas;
   private static ClientIdentity operatorIdentity;
@@ -46,7 +46,6 @@ class PolicyReconcilerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path state = Files.createTempDirectory("policy-reconciler-test");
     cas = CasServer.start(CasConfig.fromEnvironment(Map.of()).withStateDir(state).withHost("127.0.0.1").withPorts(0, 0));
     address = "127.0.0.1:" + cas.clientPort();
     // The same CAS under another name, whose key hash only the operator's table knows.
