@@ -173,9 +173,14 @@ final class SessionRoutes {
     try {
       Unwrapped u = unwrap(body, true);
       SessionService.Uploaded up = sessions.upload(u.text(), client, u.signers());
+      ObjectNode n = JSON.createObjectNode().put("name", up.name()).put("hash", up.hash()).put("created", up.created());
+      if (up.unchanged()) {
+        // Nothing was written, so nothing goes to the audit log; 200 says "already so", 201 "made so".
+        send(res, Status.OK_200, n.put("unchanged", true));
+        return;
+      }
       audit.append(AuditEvent.builder(up.created() ? AuditEventType.SESSION_CREATED : AuditEventType.SESSION_UPDATED)
           .session(up.name()).sessionHash(up.hash()).clientKeyHash(client).build());
-      ObjectNode n = JSON.createObjectNode().put("name", up.name()).put("hash", up.hash()).put("created", up.created());
       send(res, Status.CREATED_201, n);
     } catch (SessionService.SessionException e) {
       refuse(res, e);

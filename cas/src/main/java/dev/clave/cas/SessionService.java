@@ -85,7 +85,12 @@ final class SessionService {
     }
   }
 
-  record Uploaded(String name, String hash, boolean created) {}
+  /** What an upload did: created the session, replaced it, or (the same policy again) nothing. */
+  record Uploaded(String name, String hash, boolean created, boolean unchanged) {
+    Uploaded(String name, String hash, boolean created) {
+      this(name, hash, created, false);
+    }
+  }
 
   /** A stored session version: its text, hash and creator. */
   record Version(String name, String hash, String text, KeyHash creator) {}
@@ -118,6 +123,10 @@ final class SessionService {
           + " does not let this client (" + client + ") update it");
     }
     Session withCreator = next.withCreator(cur.creator().toString());
+    if (withCreator.hash().equals(cur.hash())) {
+      // The current policy again (a retry whose answer was lost): done already, not a conflict.
+      return new Uploaded(next.name(), cur.hash(), false, true);
+    }
     try {
       SessionUpdate.check(curSession, withCreator);
     } catch (SessionUpdate.PolicyUpdateException e) {

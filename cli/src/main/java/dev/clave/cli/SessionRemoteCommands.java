@@ -81,7 +81,7 @@ final class SessionRemoteCommands {
   /** POSTs a policy; prints the session hash alone (for {@code $(clave session create …)}) or the refusal. */
   static int upload(CommandSpec spec, CasClient client, String text, String what) throws Exception {
     HttpResponse<String> res = request(client, "POST", "/session", text);
-    if (res.statusCode() != 201) {
+    if (res.statusCode() != 201 && res.statusCode() != 200) { // 200: that very policy is current already
       return refused(spec, what, res);
     }
     spec.commandLine().getOut().println(JSON.readTree(res.body()).path("hash").asText());

@@ -78,8 +78,13 @@ class SessionRemoteCommandTest {
     assertThat(hash1).matches("[0-9a-f]{64}");
 
     CliRun again = CliRun.of("session", "create", v1.toString());
-    assertThat(again.exitCode()).isEqualTo(1);
-    assertThat(again.err()).contains("(409)", "exists already");
+    assertThat(again.exitCode()).as("the same policy again: already done").isZero();
+    assertThat(again.out().strip()).isEqualTo(hash1);
+    String v1Text = Files.readString(v1);
+    Path different = Files.writeString(dir.resolve("other.yaml"), v1Text.replace("./app --v1", "./app --other"));
+    CliRun other = CliRun.of("session", "create", different.toString());
+    assertThat(other.exitCode()).isEqualTo(1);
+    assertThat(other.err()).contains("(409)", "exists already");
 
     CliRun read = CliRun.of("session", "read", "shop");
     assertThat(read.exitCode()).isZero();

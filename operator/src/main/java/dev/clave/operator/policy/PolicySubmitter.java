@@ -55,7 +55,7 @@ final class PolicySubmitter {
     } catch (IOException e) {
       return new Outcome(State.PENDING, "CasUnreachable", "cannot reach the CAS at " + cas.base() + ": " + describe(e), null, false);
     }
-    if (res.statusCode() == 201) {
+    if (res.statusCode() == 201 || res.statusCode() == 200) { // 200: already current (a retry whose status write was lost)
       String hash = field(res.body(), "hash");
       return new Outcome(State.APPLIED, "Applied", "the CAS accepted session " + field(res.body(), "name"), hash, true);
     }
