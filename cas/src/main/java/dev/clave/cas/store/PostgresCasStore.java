@@ -878,10 +878,13 @@ public final class PostgresCasStore extends AbstractCasStore {
     private final boolean reader;
     private Connection connection;
 
+    /** A slot; a writer connects at once (so that open fails early), a reader at first use. */
     Slot(PostgresDatabase database, boolean reader) throws SQLException {
       this.database = database;
       this.reader = reader;
-      connection();
+      if (!reader) {
+        connection();
+      }
     }
 
     Connection connection() throws SQLException {

@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 public final class PostgresCluster {
   static final String OS_USER = "clavepg";
   private static final String SUPERUSER = "clave";
+  private static final String DATABASE = "clave_test";
   private static PostgresCluster shared;
 
   private final Path bin;
@@ -106,6 +107,12 @@ public final class PostgresCluster {
       if (cluster == null) {
         throw last;
       }
+      try (Connection c = cluster.connect("postgres"); Statement s = c.createStatement()) {
+        s.execute("CREATE DATABASE " + DATABASE);
+      } catch (SQLException e) {
+        cluster.stop();
+        throw new IOException("cannot create the test database: " + e.getMessage(), e);
+      }
       return cluster;
     } finally {
       if (cluster == null) {
@@ -114,15 +121,19 @@ public final class PostgresCluster {
     }
   }
 
-  /** A new, empty database and the superuser's credentials for it. */
+  /**
+   * A new, empty place for a store and the superuser's credentials for it: a schema of its own in the test
+   * database ({@code currentSchema} in the URL), which the store uses as it would a database of its own. A schema
+   * costs milliseconds, a database a third of a second.
+   */
   public PostgresDatabase newDatabase() {
-    String name = "clave_test_" + databases.incrementAndGet();
-    try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
+    String name = "t" + databases.incrementAndGet();
+    try (Connection c = connect(DATABASE); Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA " + name);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot create schema " + name + ": " + e.getMessage(), e);
     }
-    return new PostgresDatabase(url(name), SUPERUSER, password);
+    return new PostgresDatabase(url(DATABASE) + "?currentSchema=" + name, SUPERUSER, password);
   }
 
   /** A raw connection to {@code db} (autocommit): what someone with database access can do. */
