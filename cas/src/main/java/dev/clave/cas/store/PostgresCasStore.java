@@ -838,7 +838,8 @@ public final class PostgresCasStore extends AbstractCasStore {
 
   @Override
   StoreIntegrityException integrity(String message) {
-    return fail(new StoreIntegrityException("CAS store " + db + ": " + message));
+    // Messages that name the database already say where; the others get the database's name in front.
+    return fail(new StoreIntegrityException(message.startsWith(db) ? message : "CAS store " + db + ": " + message));
   }
 
   /** Records a failure: from now on the store refuses every operation (fail closed). */
