@@ -10,7 +10,7 @@ import java.util.Objects;
  * How a CAS runs: where it keeps its state and where it listens. Command-line options override the
  * environment ({@code CLAVE_CAS_STATE_DIR}, {@code CLAVE_CAS_HOST}, {@code CLAVE_CAS_CLIENT_PORT},
  * {@code CLAVE_CAS_ENCLAVE_PORT}, {@code CLAVE_CAS_COLLATERAL}, {@code CLAVE_CAS_PCS_URL},
- * {@code CLAVE_CAS_TRUST_SIM_ROOT}), which overrides the defaults: state in {@code ./cas-state}, all
+ * {@code CLAVE_CAS_TRUST_SIM_ROOT}, {@code CLAVE_CAS_LAS_ADDR} or {@code SCONE_LAS_ADDR}), which overrides the defaults: state in {@code ./cas-state}, all
  * interfaces, ports 8081 (client API) and 18765 (enclave API) as the original.
  *
  * @param stateDir the state directory (identity, store, audit log)
@@ -18,9 +18,12 @@ import java.util.Objects;
  * @param clientPort the client API port (TLS; client certificates identify session owners); 0 picks one
  * @param enclavePort the enclave API port (TLS; attesting services); 0 picks one
  * @param tlsNames DNS names and IP addresses the CAS certificate names besides {@code cas} and localhost
+ * @param las the LAS that quotes the CAS itself ({@code host:port}), so owners can attest it before they
+ *     provision it ({@code clave cas provision … with-attestation}); null: the CAS cannot be attested
  */
 public record CasConfig(
-    Path stateDir, String host, int clientPort, int enclavePort, List<String> tlsNames, Verification verification) {
+    Path stateDir, String host, int clientPort, int enclavePort, List<String> tlsNames, Verification verification,
+    String las) {
   public static final int DEFAULT_CLIENT_PORT = 8081;
   public static final int DEFAULT_ENCLAVE_PORT = 18765;
 
@@ -62,7 +65,7 @@ public record CasConfig(
 
   /** Everything left at its default: state in ./cas-state, all interfaces, 8081 and 18765, Intel's PCS. */
   public static final CasConfig DEFAULTS = new CasConfig(
-      Path.of("cas-state"), "0.0.0.0", DEFAULT_CLIENT_PORT, DEFAULT_ENCLAVE_PORT, List.of(), Verification.INTEL_PCS);
+      Path.of("cas-state"), "0.0.0.0", DEFAULT_CLIENT_PORT, DEFAULT_ENCLAVE_PORT, List.of(), Verification.INTEL_PCS, null);
 
   /** This configuration with the variables set in {@code env} applied over it. */
   public CasConfig withEnvironment(Map<String, String> env) {
@@ -82,7 +85,8 @@ public record CasConfig(
         port(env, "CLAVE_CAS_CLIENT_PORT", clientPort),
         port(env, "CLAVE_CAS_ENCLAVE_PORT", enclavePort),
         tlsNames,
-        v);
+        v,
+        firstSet(env, las, "CLAVE_CAS_LAS_ADDR", "SCONE_LAS_ADDR"));
   }
 
   /**
@@ -100,6 +104,8 @@ public record CasConfig(
    * trust_sim_roots = ["/etc/clave/sim-root.pem"]   # testing only
    * </pre>
    *
+   * and at the top level {@code las = "127.0.0.1:18766"} for the CAS's own attestation.
+   *
    * Relative paths are taken relative to the file's directory.
    */
   public static CasConfig fromToml(Path file) throws IOException {
@@ -110,7 +116,7 @@ public record CasConfig(
       throw new IOException(file + " is not TOML: " + firstLine(e.getMessage()));
     }
     Path base = file.toAbsolutePath().getParent();
-    java.util.Set<String> top = java.util.Set.of("state_dir", "host", "client_port", "enclave_port", "tls_names", "verification");
+    java.util.Set<String> top = java.util.Set.of("state_dir", "host", "client_port", "enclave_port", "tls_names", "verification", "las");
     java.util.Set<String> ver = java.util.Set.of("collateral", "pcs", "trust_sim_roots");
     for (var e : root.properties()) {
       if (!top.contains(e.getKey())) {
@@ -135,7 +141,8 @@ public record CasConfig(
           root.has("enclave_port") ? portValue(file, "enclave_port", root.get("enclave_port")) : DEFAULT_ENCLAVE_PORT,
           names,
           new Verification(v.has("collateral") ? base.resolve(v.get("collateral").asText()) : null,
-              v.has("pcs") ? java.net.URI.create(v.get("pcs").asText()) : null, roots));
+              v.has("pcs") ? java.net.URI.create(v.get("pcs").asText()) : null, roots),
+          root.has("las") ? root.get("las").asText() : null);
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": " + e.getMessage());
     }
@@ -156,6 +163,16 @@ public record CasConfig(
     return nl < 0 ? s : s.substring(0, nl);
   }
 
+  private static String firstSet(Map<String, String> env, String dflt, String... names) {
+    for (String n : names) {
+      String v = env.get(n);
+      if (v != null && !v.isBlank()) {
+        return v.strip();
+      }
+    }
+    return dflt;
+  }
+
   private static int port(Map<String, String> env, String name, int dflt) {
     String v = env.get(name);
     if (v == null || v.isBlank()) {
@@ -169,18 +186,22 @@ public record CasConfig(
   }
 
   public CasConfig withStateDir(Path dir) {
-    return new CasConfig(dir, host, clientPort, enclavePort, tlsNames, verification);
+    return new CasConfig(dir, host, clientPort, enclavePort, tlsNames, verification, las);
   }
 
   public CasConfig withPorts(int client, int enclave) {
-    return new CasConfig(stateDir, host, client, enclave, tlsNames, verification);
+    return new CasConfig(stateDir, host, client, enclave, tlsNames, verification, las);
   }
 
   public CasConfig withHost(String newHost) {
-    return new CasConfig(stateDir, newHost, clientPort, enclavePort, tlsNames, verification);
+    return new CasConfig(stateDir, newHost, clientPort, enclavePort, tlsNames, verification, las);
   }
 
   public CasConfig withVerification(Verification v) {
-    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, v);
+    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, v, las);
+  }
+
+  public CasConfig withLas(String address) {
+    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, verification, address);
   }
 }

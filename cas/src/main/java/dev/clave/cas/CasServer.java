@@ -70,6 +70,8 @@ public final class CasServer implements AutoCloseable {
   }
 
   private final CasConfig config;
+  /** The CAS's own quote through its LAS; null when started without one. */
+  private final CasAttestation selfAttestation;
   /** Replaced (same key, new certificate) when the owner's [api_identity] changes the names. */
   private volatile CasIdentity identity;
   private final WebServer server;
@@ -86,6 +88,12 @@ public final class CasServer implements AutoCloseable {
   private CasServer(CasConfig config, CasIdentity identity, CasStore store, Provisioning provisioning, AuditLog audit) {
     this.config = config;
     this.identity = identity;
+    try {
+      this.selfAttestation = config.las() == null ? null
+          : new CasAttestation(config.las(), identity.certificate().getPublicKey().getEncoded());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     this.provisioning = provisioning;
     this.audit = audit;
     this.store = store;
@@ -155,6 +163,15 @@ public final class CasServer implements AutoCloseable {
     provisioning.token().ifPresentOrElse(
         t -> LOG.info("CAS provisioning token: {}", t),
         () -> LOG.info("CAS is provisioned; owner key hash: {}", provisioning.owner().orElseThrow().keyHash()));
+    if (cas.selfAttestation != null) {
+      try {
+        cas.selfAttestation.quote();
+        LOG.info("CAS quoted by the LAS at {}: MRENCLAVE {} (owners can attest it: clave cas attest)",
+            cas.selfAttestation.las(), cas.selfAttestation.mrEnclave().hex());
+      } catch (CasAttestation.Unavailable e) {
+        LOG.warn("the CAS cannot be attested yet ({}); it asks the LAS again when an owner asks", e.getMessage());
+      }
+    }
     return cas;
   }
 
@@ -279,11 +296,39 @@ public final class CasServer implements AutoCloseable {
       res.send(metrics.scrape());
     });
     r.get("/v1/cas", this::describe);
+    r.get("/v1/cas/attestation", this::attestation);
     r.get("/v1/whoami", this::whoami);
     r.post("/v1/provision", this::provision);
     r.post("/v1/owner/config", this::updateConfig);
     r.get("/v1/audit-log", this::auditLog);
     sessionRoutes.register(r);
+  }
+
+  /**
+   * {@code GET /v1/cas/attestation}: the CAS's own quote, for owners to attest it before trusting it:
+   * {@code {"quote": "<base64>", "mrenclave", "mrsigner", "isvProdId", "isvSvn", "reportData":
+   * "SHA-512(SubjectPublicKeyInfo of the CAS key)"}}. 404 without a LAS, 503 when the LAS does not answer.
+   */
+  private void attestation(ServerRequest req, ServerResponse res) {
+    CasAttestation a = selfAttestation;
+    if (a == null) {
+      error(res, Status.NOT_FOUND_404, "this CAS was started without a LAS (cas serve --las HOST:PORT), so it has no quote");
+      return;
+    }
+    try {
+      CasAttestation.Quoted q = a.quote();
+      json(res, Status.OK_200, JSON.createObjectNode()
+          .put("quote", java.util.Base64.getEncoder().encodeToString(q.quote()))
+          .put("mrenclave", q.mrEnclave().hex())
+          .put("mrsigner", CasEnclave.MR_SIGNER.hex())
+          .put("isvProdId", CasEnclave.PRODUCT_ID)
+          .put("isvSvn", CasEnclave.SECURITY_VERSION)
+          .put("reportData", "SHA-512(SubjectPublicKeyInfo of the CAS key)")
+          .toString());
+    } catch (CasAttestation.Unavailable e) {
+      LOG.warn("no quote for the CAS: {}", e.getMessage());
+      error(res, Status.SERVICE_UNAVAILABLE_503, e.getMessage());
+    }
   }
 
   /**

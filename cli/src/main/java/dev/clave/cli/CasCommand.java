@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       CasCommand.Serve.class,
       CasProvisionCommand.class,
+      CasAttestCommand.class,
       CasProvisionCommand.UpdateConfig.class,
       CasAuditCommands.Show.class,
       CasAuditCommands.Verify.class
@@ -69,6 +70,10 @@ final class CasCommand implements Runnable {
         description = "also trust this simulation root (clave sim init's root/root_ca.pem); testing only, repeatable")
     List<Path> simRoots = new ArrayList<>();
 
+    @Option(names = "--las", paramLabel = "HOST:PORT",
+        description = "the LAS that quotes this CAS, so owners can attest it (clave cas attest, provision … with-attestation)")
+    String las;
+
     @Override
     public Integer call() throws Exception {
       CasConfig config;
@@ -85,7 +90,8 @@ final class CasCommand implements Runnable {
           tlsNames.isEmpty() ? config.tlsNames() : tlsNames,
           collateral != null || pcs != null || !simRoots.isEmpty()
               ? new CasConfig.Verification(collateral, pcs, simRoots)
-              : config.verification());
+              : config.verification(),
+          las != null ? las : config.las());
       CasServer cas;
       try {
         cas = CasServer.start(config);

@@ -54,19 +54,9 @@ final class CasProvisionCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Mode mode;
 
-  // The original's with-attestation flags (tolerate outdated TCB etc.; testing-only trust), accepted so that
-  // its runbooks parse; they take effect with CAS attestation.
-  @Option(names = "-G", hidden = true)
-  boolean tolerateG;
-
-  @Option(names = "-C", hidden = true)
-  boolean tolerateC;
-
-  @Option(names = "-S", hidden = true)
-  boolean tolerateS;
-
-  @Option(names = {"--only_for_testing-debug", "--only_for_testing-ignore-signer", "--only_for_testing-trust-any"}, hidden = true)
-  boolean[] testingFlags;
+  // The original's with-attestation flags: -C -G -S, --only_for_testing-debug/-ignore-signer/-trust-any, and
+  // where the CAS's quote is verified against.
+  @picocli.CommandLine.Mixin CasAttestOptions attestation;
 
   static final class Mode {
     @Option(names = "only_for_testing-without-attestation", description = "do not attest the CAS (testing only)")
@@ -80,10 +70,6 @@ final class CasProvisionCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     KeyHash pin = parseKeyHash(keyHash);
-    if (mode.withAttestation) {
-      throw new Errors.UserError("attesting the CAS is not implemented yet; to provision without it (testing only), use"
-          + " only_for_testing-without-attestation");
-    }
     CliConfig config = CliConfig.loadOrCreate(CliConfig.location(System.getenv()));
     if (identityFile != null) {
       config = config.withIdentityFrom(identityFile);
@@ -92,11 +78,18 @@ final class CasProvisionCommand implements Callable<Integer> {
     out.println("This command will provision and claim ownership of a CAS.");
     out.println("    The ownership will be bound to the cryptographic identity used during this provisioning.");
     out.println("    Holding the owner's identity (" + config.file() + ") is necessary to change CAS settings.");
-    out.println("Warning: the CAS is not attested (only_for_testing-without-attestation); it is trusted only for its key hash.");
+    CasClient cas = CasClient.connect(address, pin, config.identity());
+    if (mode.withAttestation) {
+      if (!attestation.attestAndSay(cas, address, spec)) {
+        return 1;
+      }
+    } else {
+      out.println("Warning: the CAS is not attested (only_for_testing-without-attestation); it is trusted only for its key hash.");
+    }
     ObjectNode body = JSON.createObjectNode();
     body.put("token", token);
     body.put("ownerConfig", ownerToml);
-    HttpResponse<String> res = send(CasClient.connect(address, pin, config.identity()), "/v1/provision", body);
+    HttpResponse<String> res = send(cas, "/v1/provision", body);
     if (res.statusCode() != 201) {
       out.flush();
       spec.commandLine().getErr().println("clave: provisioning refused (" + res.statusCode() + "): " + errorOf(res));

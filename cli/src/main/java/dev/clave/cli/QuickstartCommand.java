@@ -103,7 +103,8 @@ final class QuickstartCommand implements Callable<Integer> {
     Path casLog = logs.resolve("cas.log");
     Process cas = start(casLog, "cas", "serve", "--state-dir", base.resolve("cas").toString(), "--host", "127.0.0.1",
         "--client-port", Integer.toString(clientPort), "--enclave-port", Integer.toString(enclavePort),
-        "--collateral", sim.resolve("collateral").toString(), "--trust-sim-root", sim.resolve("root/root_ca.pem").toString());
+        "--collateral", sim.resolve("collateral").toString(), "--trust-sim-root", sim.resolve("root/root_ca.pem").toString(),
+        "--las", "127.0.0.1:" + lasPort);
     // The seed's pipeline: grep "CAS key hash" | awk '{ print $7 }'
     String keyHash = awaitField(cas, casLog, "CAS key hash", 7, "CAS");
     String address = "127.0.0.1:" + clientPort;
@@ -172,11 +173,13 @@ final class QuickstartCommand implements Callable<Integer> {
     out.println("Next, try:");
     out.println("  ./clave las serve --mode sim --sim-root " + where + "/sim --state-dir " + where + "/las &            # the LAS again");
     out.println("  ./clave cas serve --state-dir " + where + "/cas --host 127.0.0.1 --collateral " + where
-        + "/sim/collateral --trust-sim-root " + where + "/sim/root/root_ca.pem &");
+        + "/sim/collateral --trust-sim-root " + where + "/sim/root/root_ca.pem --las 127.0.0.1:18766 &");
     out.println("  export CLAVE_CLI_CONFIG=" + where + "/cli.json   # the quickstart's owner identity");
     out.println("  ./clave session read " + SESSION + " --cas 127.0.0.1:8081");
     out.println("  ./clave run --config-id " + SESSION + "/" + SERVICE + " --cas 127.0.0.1 --cas-key-hash " + keyHash
         + " -- " + where + "/demo/demo.sh hello");
+    out.println("  ./clave cas attest 127.0.0.1:8081 --only_for_testing-debug --collateral " + where + "/sim/collateral"
+        + " --trust-sim-root " + where + "/sim/root/root_ca.pem");
     out.println("  ./clave cas verify-audit-log --cas 127.0.0.1:8081   # every decision above, provably in the log");
     out.flush();
     return 0;
@@ -199,6 +202,8 @@ final class QuickstartCommand implements Callable<Integer> {
 
   /** Provisions the CAS on its first start (token from its log, as the seeds do); later runs find it owned. */
   private String provision(Process cas, Path casLog, String address, String keyHash, Path base) throws Exception {
+    // The CAS logs the token (or its owner) before it asks the LAS for its own quote: wait for that too.
+    awaitLine(cas, casLog, "CAS quoted by the LAS|cannot be attested", "CAS");
     String token = awaitLine(cas, casLog, "CAS provisioning token|CAS is provisioned", "CAS");
     if (!token.contains("CAS provisioning token")) {
       if (!Files.exists(base.resolve("cli.json"))) {
@@ -210,12 +215,16 @@ final class QuickstartCommand implements Callable<Integer> {
     String[] fields = token.strip().split("\\s+");
     Path owner = base.resolve("owner.toml");
     Files.writeString(owner, "[api_identity]\ncommon_name = \"cas\"\nalt_names = [\"cas\", \"localhost\", \"127.0.0.1\"]\n");
+    // Attested first: the CAS's quote from the LAS must verify under the simulation root and bind the pinned key.
+    Path sim = base.resolve("sim");
     CliResult r = cli("cas", "provision", address, "-c", keyHash, "--token", fields[6], "--config-file", owner.toString(),
-        "only_for_testing-without-attestation");
+        "with-attestation", "--only_for_testing-debug", "--collateral", sim.resolve("collateral").toString(),
+        "--trust-sim-root", sim.resolve("root/root_ca.pem").toString());
     if (r.exitCode() != 0) {
-      throw new Errors.UserError("provisioning failed: " + r.err().strip());
+      throw new Errors.UserError("provisioning failed: " + (r.err() + r.out()).strip());
     }
-    return "provisioned with the token from the CAS's log; this CLI identity (" + dir.resolve("cli.json") + ") owns it";
+    return "attested the CAS (its quote from the LAS binds the key hash), then provisioned it with the token from"
+        + " its log; this CLI identity (" + dir.resolve("cli.json") + ") owns it";
   }
 
   /** A free port: {@code preferred} when it is free, else one the system picks (and the user is told). */

@@ -105,13 +105,15 @@ class CasProvisionCommandTest {
   }
 
   @Test
-  void theSeedsCommandLineParsesAndWithAttestationSaysWhatIsMissing() throws Exception {
+  void withAttestationACasThatCannotBeAttestedIsNotProvisioned() throws Exception {
     try (CasServer cas = start()) {
       CliRun run = CliRun.of("cas", "provision", "127.0.0.1:" + cas.clientPort(), "-c", cas.identity().keyHash().toString(),
           "--token", token(cas), "--config-file", ownerToml.toString(), "with-attestation", "-GCS",
           "--only_for_testing-debug", "--only_for_testing-ignore-signer", "--only_for_testing-trust-any");
-      assertThat(run.exitCode()).isEqualTo(2);
-      assertThat(run.err()).contains("attesting the CAS is not implemented yet");
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err()).contains("Error: Error during attestation of CAS", "has no quote to show (HTTP 404)");
+      assertThat(cas.provisioningToken()).as("nothing was sent after the refusal").isPresent();
+      assertThat(provision(cas, cas.identity().keyHash().toString(), token(cas)).exitCode()).isZero();
     }
   }
 }

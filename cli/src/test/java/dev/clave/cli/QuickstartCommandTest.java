@@ -25,7 +25,7 @@ class QuickstartCommandTest {
     assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
     assertThat(first.out())
         .contains(" 1. simulation root", "created")
-        .contains(" 4. owner", "provisioned with the token from the CAS's log")
+        .contains(" 4. owner", "attested the CAS", "provisioned it with the token from its log")
         .contains(" 5. session", "quickstart created")
         .contains("certificate: subject=CN = demo.quickstart.clave issuer=CN = Clave Quickstart CA")
         .contains("config file: # quickstart configuration, injected by the CAS")

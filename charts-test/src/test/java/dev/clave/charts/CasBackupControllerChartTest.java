@@ -1,0 +1,69 @@
+package dev.clave.charts;
+
+import static dev.clave.charts.Charts.render;
+import static dev.clave.charts.Charts.values;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** charts/cas-backup-controller, as the seed installs it. */
+class CasBackupControllerChartTest {
+  private static final Map<String, Object> SEED = values(
+      "cas", "cas.clave-system", "session", "my-backup-policy/register", "useSGXDevPlugin", "azure");
+
+  private static String env(Container c, String name) {
+    return c.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst().orElseThrow();
+  }
+
+  @Test
+  void seedInstallRunsTheControllerWithItsCasAndSession() {
+    Charts.Rendered r = render("cas-backup-controller", "cbc", SEED);
+    Deployment d = r.one(Deployment.class);
+    // The seed finds it with kubectl logs -l app.kubernetes.io/name=cas-backup-controller.
+    assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "cas-backup-controller");
+    assertThat(d.getMetadata().getName()).isEqualTo("cbc-cas-backup-controller");
+    Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getCommand()).containsExactly("clave");
+    assertThat(c.getArgs()).containsExactly("backup-controller");
+    assertThat(env(c, "SCONE_CAS_ADDR")).isEqualTo("cas.clave-system");
+    assertThat(env(c, "CLAVE_BACKUP_SESSION")).isEqualTo("my-backup-policy/register");
+    assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("SCONE_LAS_ADDR")
+        && e.getValueFrom().getFieldRef().getFieldPath().equals("status.hostIP"));
+    // useSGXDevPlugin=azure: the controller and the backup CASes it starts ask for AKS's EPC.
+    assertThat(c.getResources().getLimits()).containsOnly(Map.entry("kubernetes.azure.com/sgx_epc_mem_in_MiB", new Quantity("16")));
+    assertThat(env(c, "SGX_RESOURCES")).isEqualTo("{\"kubernetes.azure.com/sgx_epc_mem_in_MiB\":\"16\"}");
+    assertThat(c.getSecurityContext().getPrivileged()).isNotEqualTo(Boolean.TRUE);
+    assertThat(UnknownFields.in(d)).isEmpty();
+
+    String sa = r.one(ServiceAccount.class).getMetadata().getName();
+    assertThat(d.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(sa);
+    assertThat(Rbac.verbs(r.one(ClusterRole.class).getRules(), "", "nodes")).contains("list", "watch");
+    assertThat(Rbac.verbs(r.one(Role.class).getRules(), "", "pods")).contains("create", "delete");
+    assertThat(r.one(RoleBinding.class).getSubjects()).singleElement().satisfies(s -> assertThat(s.getName()).isEqualTo(sa));
+  }
+
+  @Test
+  void intelFlavorAsksForTheEnclaveDevice() {
+    Container c = render("cas-backup-controller", "cbc", values("cas", "cas", "session", "p/register"))
+        .one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getResources().getLimits()).containsOnly(Map.entry("sgx.intel.com/enclave", new Quantity("1")));
+    assertThat(env(c, "SGX_RESOURCES")).isEqualTo("{\"sgx.intel.com/enclave\":\"1\"}");
+  }
+
+  @Test
+  void withoutCasOrSessionHelmSaysWhichIsMissing() {
+    assertThatThrownBy(() -> render("cas-backup-controller", "cbc", Map.of())).hasMessageContaining("cas is required");
+    assertThatThrownBy(() -> render("cas-backup-controller", "cbc", values("cas", "cas")))
+        .hasMessageContaining("session is required");
+  }
+}
