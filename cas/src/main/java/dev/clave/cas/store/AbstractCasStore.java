@@ -7,8 +7,11 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import javax.crypto.AEADBadTagException;
+import org.slf4j.Logger;
 
 /**
  * What the SQLite and PostgreSQL stores share: the meaning of every {@link CasStore} operation (checks, rows
@@ -25,9 +28,15 @@ abstract class AbstractCasStore implements CasStore {
   static final int HASH_LENGTH = Names.HASH_LENGTH;
 
   final StoreKeys keys;
+  private final Logger log;
+  /** Shared by operations, exclusive for {@link #close}. */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private volatile StoreException failure;
+  private boolean closed; // guarded by lifecycle
 
-  AbstractCasStore(StoreKeys keys) {
+  AbstractCasStore(StoreKeys keys, Logger log) {
     this.keys = keys;
+    this.log = log;
   }
 
   @FunctionalInterface
@@ -35,8 +44,11 @@ abstract class AbstractCasStore implements CasStore {
     T apply(StoreTx tx) throws SQLException;
   }
 
-  /** Runs {@code body} if the store is open and healthy. */
-  abstract <T> T withOpenStore(Supplier<T> body);
+  /** How messages name the store: its state directory, or its database. */
+  abstract String label();
+
+  /** Releases what the store holds; called once, with no operation running. */
+  abstract void closeNow();
 
   /** The row's plaintext, verified; empty if the row does not exist. */
   abstract Optional<byte[]> read(RowKey key);
@@ -47,8 +59,83 @@ abstract class AbstractCasStore implements CasStore {
   /** The row keys of a table from {@code from} on, in order, as of the verified state (for listing). */
   abstract Iterable<RowKey> keysFrom(RowKey from);
 
-  /** Records an integrity failure (the store stops serving) and returns the exception to throw. */
-  abstract StoreIntegrityException integrity(String message);
+  // ---------------------------------------------------------------- lifecycle and failure
+
+  /** Runs {@code body} if the store is open and healthy. */
+  final <T> T withOpenStore(Supplier<T> body) {
+    Lock l = lifecycle.readLock();
+    l.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("the CAS store " + label() + " is closed");
+      }
+      requireHealthy();
+      return body.get();
+    } finally {
+      l.unlock();
+    }
+  }
+
+  /** Throws if the store stopped serving after a failure. */
+  final void requireHealthy() {
+    StoreException f = failure;
+    if (f instanceof StoreRollbackException r) {
+      throw new StoreRollbackException("the CAS store " + label() + " stopped serving after detecting a rollback: "
+          + f.getMessage(), r.databaseVersion(), r.keyStoreVersion());
+    }
+    if (f != null) {
+      throw new StoreIntegrityException("the CAS store " + label() + " stopped serving after an integrity failure: "
+          + f.getMessage(), f);
+    }
+  }
+
+  final boolean failed() {
+    return failure != null;
+  }
+
+  /** Records an integrity failure: from now on the store refuses every operation (fail closed). */
+  final StoreIntegrityException integrity(String message) {
+    StoreIntegrityException e = new StoreIntegrityException(integrityMessage(message));
+    record(e, "integrity failure", message);
+    return e;
+  }
+
+  /** The message of an integrity failure described by {@code detail}. */
+  String integrityMessage(String detail) {
+    return "CAS store " + label() + ": " + detail;
+  }
+
+  /** Records a rollback found while running: from now on the store refuses every operation (fail closed). */
+  final StoreRollbackException rollback(StoreRollbackException e) {
+    record(e, "rollback", e.getMessage());
+    return e;
+  }
+
+  private void record(StoreException e, String kind, String detail) {
+    synchronized (lifecycle) {
+      if (failure != null) {
+        return;
+      }
+      failure = e;
+    }
+    log.error("CAS store {}: {}, refusing to serve from now on: {}", label(), kind, detail);
+  }
+
+  /** Releases the store; acknowledged writes are durable. Idempotent; later operations throw. */
+  @Override
+  public final void close() {
+    Lock l = lifecycle.writeLock();
+    l.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      closeNow();
+    } finally {
+      l.unlock();
+    }
+  }
 
   // ---------------------------------------------------------------- CAS state
 
@@ -325,6 +412,59 @@ abstract class AbstractCasStore implements CasStore {
   private void requireHashLength(byte[] hash, RowKey pointer) {
     if (hash.length != HASH_LENGTH) {
       throw integrity(pointer.describe() + " holds a current hash of " + hash.length + " bytes");
+    }
+  }
+
+  /**
+   * Reads every row of every table on {@code s} (one snapshot) into {@code index} (key → term) and checks that
+   * together they make {@code head}'s digest.
+   */
+  static void scanAll(java.sql.Statement s, StoreKeys keys, Map<RowKey, byte[]> index, Head head, String db)
+      throws SQLException {
+    Digest256 digest = new Digest256();
+    for (Table t : Table.values()) {
+      try (ResultSet rs = s.executeQuery(t.scan())) {
+        while (rs.next()) {
+          String where = db + ", table " + t.sqlName;
+          Map.Entry<RowKey, byte[]> row = scannedRow(keys, t, rs, where);
+          if (index.putIfAbsent(row.getKey(), row.getValue()) != null) {
+            throw new StoreIntegrityException(where + ", name " + Names.quote(row.getKey().name())
+                + ": the row occurs twice");
+          }
+          digest.add(row.getValue());
+        }
+      }
+    }
+    if (!MessageDigest.isEqual(digest.bytes(), head.digest())) {
+      throw new StoreIntegrityException(db + " does not match its head: rows were changed, added, removed or"
+          + " swapped (checked " + index.size() + " rows at state version " + head.version() + ")");
+    }
+  }
+
+  /** Inserts the head row of a new store. */
+  static void insertHead(java.sql.Connection c, StoreKeys keys, Head initial) throws SQLException {
+    try (java.sql.PreparedStatement p = c.prepareStatement("INSERT INTO head (id, format, store_id, version, digest,"
+        + " prev_mac, mac) VALUES (1, ?, ?, ?, ?, ?, ?)")) {
+      p.setInt(1, FORMAT);
+      p.setBytes(2, keys.storeId());
+      p.setLong(3, initial.version());
+      p.setBytes(4, initial.digest());
+      p.setBytes(5, initial.prevMac());
+      p.setBytes(6, initial.mac());
+      p.executeUpdate();
+    }
+  }
+
+  /** Replaces the head at {@code currentVersion} with {@code next}; false if there was no such head. */
+  static boolean updateHead(java.sql.Connection c, Head next, long currentVersion) throws SQLException {
+    try (java.sql.PreparedStatement p = c.prepareStatement(
+        "UPDATE head SET version = ?, digest = ?, prev_mac = ?, mac = ? WHERE id = 1 AND version = ?")) {
+      p.setLong(1, next.version());
+      p.setBytes(2, next.digest());
+      p.setBytes(3, next.prevMac());
+      p.setBytes(4, next.mac());
+      p.setLong(5, currentVersion);
+      return p.executeUpdate() == 1;
     }
   }
 

@@ -1,13 +1,9 @@
 package dev.clave.cas.store;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +24,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,8 +85,7 @@ public final class PostgresCasStore extends AbstractCasStore {
   private final String db;
   private final PostgresDatabase database;
   private final Path keyStorePath;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final DirectoryLock lock;
   private final byte[] sealedDataKey;
   private final Slot writer;
   private final BlockingQueue<Slot> readers;
@@ -99,23 +93,18 @@ public final class PostgresCasStore extends AbstractCasStore {
   private final ConcurrentSkipListMap<RowKey, byte[]> index;
   /** Readers share it to check a row against ({@link #head}, {@link #index}); catch-up and commits take it alone. */
   private final ReentrantReadWriteLock view = new ReentrantReadWriteLock();
-  /** Shared by operations, exclusive for {@link #close}. */
-  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   /** Serializes this replica's writes (the database serializes them across replicas). */
   private final ReentrantLock writeLock = new ReentrantLock();
 
   private volatile Head head;
   private long witnessedVersion; // guarded by this
-  private volatile StoreException failure;
-  private boolean closed; // guarded by lifecycle
 
   private PostgresCasStore(Opening o) {
-    super(o.keys);
+    super(o.keys, LOG);
     this.dir = o.dir;
     this.db = o.db;
     this.database = o.database;
     this.keyStorePath = o.keyStorePath;
-    this.lockChannel = o.lockChannel;
     this.lock = o.lock;
     this.sealedDataKey = o.sealed;
     this.writer = o.writer;
@@ -161,8 +150,7 @@ public final class PostgresCasStore extends AbstractCasStore {
     final Path dir;
     final String db;
     final Path keyStorePath;
-    FileChannel lockChannel;
-    FileLock lock;
+    DirectoryLock lock;
     StoreKeys keys;
     byte[] sealed;
     long witnessedVersion;
@@ -182,7 +170,7 @@ public final class PostgresCasStore extends AbstractCasStore {
     void run(Sealer sealer, DataKeySource keySource) {
       try {
         SecureFiles.createPrivateDirectory(dir);
-        lockDirectory();
+        lock = DirectoryLock.acquire(dir, LOCK_FILE, "the CAS replica state");
         SealedKeyStore.Loaded ks;
         if (Files.exists(keyStorePath)) {
           ks = SealedKeyStore.read(keyStorePath, sealer);
@@ -213,21 +201,6 @@ public final class PostgresCasStore extends AbstractCasStore {
       }
     }
 
-    private void lockDirectory() throws IOException {
-      Path lockPath = dir.resolve(LOCK_FILE);
-      SecureFiles.createPrivateFile(lockPath);
-      lockChannel = FileChannel.open(lockPath, StandardOpenOption.WRITE);
-      try {
-        lock = lockChannel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        throw new StoreException("the CAS replica state in " + dir + " is already open (by this or another"
-            + " process); one process at a time may use it");
-      }
-    }
-
     /** Replicas starting at once: the advisory lock lets one create the schema and the others see it. */
     private void createSchemaIfAbsent(Connection c) throws SQLException {
       try (Statement s = c.createStatement()) {
@@ -245,16 +218,7 @@ public final class PostgresCasStore extends AbstractCasStore {
           for (String sql : SCHEMA) {
             s.execute(sql);
           }
-          try (PreparedStatement p = c.prepareStatement("INSERT INTO head (id, format, store_id, version, digest,"
-              + " prev_mac, mac) VALUES (1, ?, ?, ?, ?, ?, ?)")) {
-            p.setInt(1, FORMAT);
-            p.setBytes(2, keys.storeId());
-            p.setLong(3, initial.version());
-            p.setBytes(4, initial.digest());
-            p.setBytes(5, initial.prevMac());
-            p.setBytes(6, initial.mac());
-            p.executeUpdate();
-          }
+          insertHead(c, keys, initial);
           insertLog(c, initial, new byte[4]);
           LOG.info("created a new CAS store in {}", db);
         }
@@ -279,23 +243,7 @@ public final class PostgresCasStore extends AbstractCasStore {
             throw new StoreIntegrityException(db + " has more than one head row");
           }
         }
-        Digest256 digest = new Digest256();
-        for (Table t : Table.values()) {
-          try (ResultSet rs = s.executeQuery(t.scan())) {
-            while (rs.next()) {
-              String where = db + ", table " + t.sqlName;
-              Map.Entry<RowKey, byte[]> row = scannedRow(keys, t, rs, where);
-              if (index.putIfAbsent(row.getKey(), row.getValue()) != null) {
-                throw new StoreIntegrityException(where + ": " + row.getKey().describe() + " occurs twice");
-              }
-              digest.add(row.getValue());
-            }
-          }
-        }
-        if (!MessageDigest.isEqual(digest.bytes(), found.digest())) {
-          throw new StoreIntegrityException(db + " does not match its head: rows were changed, added, removed or"
-              + " swapped (checked " + index.size() + " rows at state version " + found.version() + ")");
-        }
+        scanAll(s, keys, index, found, db);
         Head witnessed = new Head(witnessedVersion, null, null, witnessedMac);
         verifiedChain(c, keys, db, witnessed, found);
         c.commit();
@@ -319,7 +267,9 @@ public final class PostgresCasStore extends AbstractCasStore {
       if (writer != null) {
         writer.close();
       }
-      releaseLock(lock, lockChannel);
+      if (lock != null) {
+        lock.release();
+      }
     }
   }
 
@@ -456,7 +406,7 @@ public final class PostgresCasStore extends AbstractCasStore {
       }
       if (target.version() == current.version()) {
         if (!MessageDigest.isEqual(target.mac(), current.mac())) {
-          throw fail(new StoreRollbackException(db + " is at state version " + target.version() + " like this"
+          throw rollback(new StoreRollbackException(db + " is at state version " + target.version() + " like this"
               + " replica, but in another state: it is a fork (a rollback followed by new writes)",
               target.version(), current.version()));
         }
@@ -465,8 +415,10 @@ public final class PostgresCasStore extends AbstractCasStore {
       List<LogEntry> entries;
       try {
         entries = verifiedChain(c, keys, db, current, target);
-      } catch (StoreException e) {
-        throw fail(e);
+      } catch (StoreRollbackException e) {
+        throw rollback(e);
+      } catch (StoreIntegrityException e) {
+        throw integrity(e.getMessage());
       }
       Set<RowKey> changed = new LinkedHashSet<>();
       entries.forEach(e -> changed.addAll(e.changes()));
@@ -548,7 +500,7 @@ public final class PostgresCasStore extends AbstractCasStore {
 
   private void requireNotBehind(Head found, Head before) {
     if (found.version() < before.version()) {
-      throw fail(new StoreRollbackException(db + " is at state version " + found.version() + ", but this replica"
+      throw rollback(new StoreRollbackException(db + " is at state version " + found.version() + ", but this replica"
           + " has seen version " + before.version() + ": the database was rolled back (restored from an older"
           + " copy)", found.version(), before.version()));
     }
@@ -692,16 +644,8 @@ public final class PostgresCasStore extends AbstractCasStore {
             result = action.apply(tx);
             if (!tx.pending.isEmpty()) {
               next = head.next(keys, FORMAT, tx.digest);
-              try (PreparedStatement p = c.prepareStatement(
-                  "UPDATE head SET version = ?, digest = ?, prev_mac = ?, mac = ? WHERE id = 1 AND version = ?")) {
-                p.setLong(1, next.version());
-                p.setBytes(2, next.digest());
-                p.setBytes(3, next.prevMac());
-                p.setBytes(4, next.mac());
-                p.setLong(5, head.version());
-                if (p.executeUpdate() != 1) {
-                  throw integrity(db + ": the head changed while this replica held its lock");
-                }
+              if (!updateHead(c, next, head.version())) {
+                throw integrity(db + ": the head changed while this replica held its lock");
               }
               insertLog(c, next, encodeChanges(tx.pending.keySet()));
               c.commit();
@@ -773,83 +717,41 @@ public final class PostgresCasStore extends AbstractCasStore {
   }
 
   @Override
-  public void close() {
-    Lock l = lifecycle.writeLock();
-    l.lock();
+  String label() {
+    return database.displayUrl() + " (replica state " + dir + ")";
+  }
+
+  @Override
+  void closeNow() {
+    writeLock.lock();
     try {
-      if (closed) {
-        return;
+      if (!failed()) {
+        witness(head, false);
       }
-      closed = true;
-      writeLock.lock();
-      try {
-        if (failure == null) {
-          witness(head, false);
-        }
-      } finally {
-        writeLock.unlock();
-      }
-      Slot s;
-      while ((s = readers.poll()) != null) {
-        s.close();
-      }
-      writer.close();
-      releaseLock(lock, lockChannel);
-      LOG.info("CAS store {} (replica state {}) closed at state version {}", db, dir, head.version());
     } finally {
-      l.unlock();
+      writeLock.unlock();
     }
+    Slot s;
+    while ((s = readers.poll()) != null) {
+      s.close();
+    }
+    writer.close();
+    lock.release();
+    LOG.info("CAS store {} (replica state {}) closed at state version {}", database.displayUrl(), dir, head.version());
   }
 
   @Override
   public String toString() {
     return "PostgresCasStore[" + database.displayUrl() + ", replica " + dir + ", version " + head.version()
-        + (failure != null ? ", failed" : "") + "]";
+        + (failed() ? ", failed" : "") + "]";
   }
 
-  // ---------------------------------------------------------------- lifecycle and failure
+  // ---------------------------------------------------------------- failure
 
+  /** Messages that name the database already say where; the others get the database's name in front. */
   @Override
-  <T> T withOpenStore(Supplier<T> body) {
-    Lock l = lifecycle.readLock();
-    l.lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("the CAS store " + db + " (replica state " + dir + ") is closed");
-      }
-      requireHealthy();
-      return body.get();
-    } finally {
-      l.unlock();
-    }
-  }
-
-  private void requireHealthy() {
-    StoreException f = failure;
-    if (f instanceof StoreRollbackException r) {
-      throw new StoreRollbackException("the CAS store " + db + " stopped serving after detecting a rollback: "
-          + f.getMessage(), r.databaseVersion(), r.keyStoreVersion());
-    }
-    if (f != null) {
-      throw new StoreIntegrityException("the CAS store " + db + " stopped serving after an integrity failure: "
-          + f.getMessage(), f);
-    }
-  }
-
-  @Override
-  StoreIntegrityException integrity(String message) {
-    // Messages that name the database already say where; the others get the database's name in front.
-    return fail(new StoreIntegrityException(message.startsWith(db) ? message : "CAS store " + db + ": " + message));
-  }
-
-  /** Records a failure: from now on the store refuses every operation (fail closed). */
-  private <E extends StoreException> E fail(E e) {
-    if (failure == null) {
-      failure = e;
-      LOG.error("CAS store {}: {}, refusing to serve from now on: {}", db,
-          e instanceof StoreRollbackException ? "rollback" : "integrity failure", e.getMessage());
-    }
-    return e;
+  String integrityMessage(String detail) {
+    return detail.startsWith(db) ? detail : "CAS store " + db + ": " + detail;
   }
 
   private static void rollbackQuietly(Connection c) {
@@ -857,19 +759,6 @@ public final class PostgresCasStore extends AbstractCasStore {
       c.rollback();
     } catch (SQLException ignored) {
       // the connection is broken; it is replaced
-    }
-  }
-
-  private static void releaseLock(FileLock lock, FileChannel channel) {
-    try {
-      if (lock != null) {
-        lock.release();
-      }
-      if (channel != null) {
-        channel.close();
-      }
-    } catch (IOException e) {
-      LOG.debug("releasing the store lock failed: {}", e.getMessage());
     }
   }
 

@@ -1,12 +1,8 @@
 package dev.clave.cas.store;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,15 +11,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -84,28 +76,22 @@ public final class SqliteCasStore extends AbstractCasStore {
 
   private final Path dir;
   private final Path keyStorePath;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final DirectoryLock lock;
   private final byte[] sealedDataKey;
   private final Connection writer;
   private final BlockingQueue<Connection> readers;
   /** Every row's digest term: the authority reads are checked against (written only under {@link #writeLock}). */
   private final ConcurrentSkipListMap<RowKey, byte[]> index;
-  /** Shared by operations, exclusive for {@link #close}. */
-  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   /** Serializes writes; readers take it to re-check a row that changed under them. */
   private final ReentrantLock writeLock = new ReentrantLock();
 
   private volatile Head head;
   private long keyStoreVersion; // guarded by writeLock
-  private volatile StoreException failure;
-  private boolean closed; // guarded by lifecycle
 
   private SqliteCasStore(Opening o) {
-    super(o.keys);
+    super(o.keys, LOG);
     this.dir = o.dir;
     this.keyStorePath = o.keyStorePath;
-    this.lockChannel = o.lockChannel;
     this.lock = o.lock;
     this.sealedDataKey = o.sealed;
     this.writer = o.writer;
@@ -150,8 +136,7 @@ public final class SqliteCasStore extends AbstractCasStore {
     final Path dir;
     final Path dbPath;
     final Path keyStorePath;
-    FileChannel lockChannel;
-    FileLock lock;
+    DirectoryLock lock;
     StoreKeys keys;
     byte[] sealed;
     long keyStoreVersion;
@@ -170,7 +155,7 @@ public final class SqliteCasStore extends AbstractCasStore {
     void run(Sealer sealer) {
       try {
         SecureFiles.createPrivateDirectory(dir);
-        lockDirectory();
+        lock = DirectoryLock.acquire(dir, LOCK_FILE, "the CAS store");
         boolean databasePresent = present(dbPath) || present(dir.resolve(DATABASE_FILE + "-wal"));
         if (Files.exists(keyStorePath)) {
           readKeyStore(sealer);
@@ -209,21 +194,6 @@ public final class SqliteCasStore extends AbstractCasStore {
 
     private static boolean present(Path p) throws IOException {
       return Files.exists(p) && Files.size(p) > 0;
-    }
-
-    private void lockDirectory() throws IOException {
-      Path lockPath = dir.resolve(LOCK_FILE);
-      SecureFiles.createPrivateFile(lockPath);
-      lockChannel = FileChannel.open(lockPath, StandardOpenOption.WRITE);
-      try {
-        lock = lockChannel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        throw new StoreException("the CAS store in " + dir + " is already open (by this or another process);"
-            + " one process at a time may use it");
-      }
     }
 
     private void createKeyStore(Sealer sealer) throws IOException {
@@ -279,16 +249,7 @@ public final class SqliteCasStore extends AbstractCasStore {
           for (String sql : SCHEMA) {
             s.execute(sql);
           }
-          try (PreparedStatement p = writer.prepareStatement("INSERT INTO head (id, format, store_id, version, digest,"
-              + " prev_mac, mac) VALUES (1, ?, ?, ?, ?, ?, ?)")) {
-            p.setInt(1, FORMAT);
-            p.setBytes(2, keys.storeId());
-            p.setLong(3, initial.version());
-            p.setBytes(4, initial.digest());
-            p.setBytes(5, initial.prevMac());
-            p.setBytes(6, initial.mac());
-            p.executeUpdate();
-          }
+          insertHead(writer, keys, initial);
           s.execute("COMMIT");
         } catch (SQLException | RuntimeException e) {
           s.execute("ROLLBACK");
@@ -308,14 +269,7 @@ public final class SqliteCasStore extends AbstractCasStore {
         s.execute("BEGIN"); // one snapshot for the head and all rows
         try {
           found = readHead(s, db);
-          Digest256 digest = new Digest256();
-          for (Table t : Table.values()) {
-            scan(s, t, digest, db);
-          }
-          if (!MessageDigest.isEqual(digest.bytes(), found.digest())) {
-            throw new StoreIntegrityException(db + " does not match its head: rows were changed, added, removed or"
-                + " swapped (checked " + index.size() + " rows at state version " + found.version() + ")");
-          }
+          scanAll(s, keys, index, found, db);
         } finally {
           s.execute("COMMIT");
         }
@@ -334,20 +288,6 @@ public final class SqliteCasStore extends AbstractCasStore {
           throw new StoreIntegrityException(db + " has more than one head row");
         }
         return head;
-      }
-    }
-
-    private void scan(Statement s, Table t, Digest256 digest, String db) throws SQLException {
-      try (ResultSet rs = s.executeQuery(t.scan())) {
-        while (rs.next()) {
-          String where = db + ", table " + t.sqlName;
-          Map.Entry<RowKey, byte[]> row = scannedRow(keys, t, rs, where);
-          if (index.putIfAbsent(row.getKey(), row.getValue()) != null) {
-            throw new StoreIntegrityException(where + ", name " + Names.quote(row.getKey().name())
-                + ": the row occurs twice");
-          }
-          digest.add(row.getValue());
-        }
       }
     }
 
@@ -390,7 +330,9 @@ public final class SqliteCasStore extends AbstractCasStore {
       if (writer != null) {
         closeQuietly(writer);
       }
-      releaseLock(lock, lockChannel);
+      if (lock != null) {
+        lock.release();
+      }
     }
   }
 
@@ -451,46 +393,41 @@ public final class SqliteCasStore extends AbstractCasStore {
   }
 
   @Override
-  public void close() {
-    Lock l = lifecycle.writeLock();
-    l.lock();
+  String label() {
+    return dir.toString();
+  }
+
+  @Override
+  void closeNow() {
+    writeLock.lock();
     try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      writeLock.lock();
-      try {
-        if (failure == null && keyStoreVersion < head.version()) {
-          try {
-            persistKeyStore(head);
-          } catch (StoreException e) {
-            LOG.warn("CAS store {}: {}", dir, e.getMessage());
-          }
-        }
+      if (!failed() && keyStoreVersion < head.version()) {
         try {
-          checkpointNow();
-        } catch (SQLException | StoreException e) {
-          LOG.warn("CAS store {}: checkpoint at close failed ({}); the WAL file keeps the writes", dir, e.getMessage());
+          persistKeyStore(head);
+        } catch (StoreException e) {
+          LOG.warn("CAS store {}: {}", dir, e.getMessage());
         }
-      } finally {
-        writeLock.unlock();
       }
-      Connection c;
-      while ((c = readers.poll()) != null) {
-        closeQuietly(c);
+      try {
+        checkpointNow();
+      } catch (SQLException | StoreException e) {
+        LOG.warn("CAS store {}: checkpoint at close failed ({}); the WAL file keeps the writes", dir, e.getMessage());
       }
-      closeQuietly(writer);
-      releaseLock(lock, lockChannel);
-      LOG.info("CAS store {} closed at state version {}", dir, head.version());
     } finally {
-      l.unlock();
+      writeLock.unlock();
     }
+    Connection c;
+    while ((c = readers.poll()) != null) {
+      closeQuietly(c);
+    }
+    closeQuietly(writer);
+    lock.release();
+    LOG.info("CAS store {} closed at state version {}", dir, head.version());
   }
 
   @Override
   public String toString() {
-    return "SqliteCasStore[" + dir + ", version " + head.version() + (failure != null ? ", failed" : "") + "]";
+    return "SqliteCasStore[" + dir + ", version " + head.version() + (failed() ? ", failed" : "") + "]";
   }
 
   // ---------------------------------------------------------------- reads
@@ -583,15 +520,8 @@ public final class SqliteCasStore extends AbstractCasStore {
             result = action.apply(tx);
             if (!tx.pending.isEmpty()) {
               next = head.next(keys, FORMAT, tx.digest);
-              try (PreparedStatement p = writer.prepareStatement(
-                  "UPDATE head SET version = ?, digest = ?, prev_mac = ?, mac = ? WHERE id = 1")) {
-                p.setLong(1, next.version());
-                p.setBytes(2, next.digest());
-                p.setBytes(3, next.prevMac());
-                p.setBytes(4, next.mac());
-                if (p.executeUpdate() != 1) {
-                  throw integrity("the database lost its head row while the store was open");
-                }
+              if (!updateHead(writer, next, head.version())) {
+                throw integrity("the database lost its head row while the store was open");
               }
               s.execute("COMMIT");
             } else {
@@ -657,58 +587,11 @@ public final class SqliteCasStore extends AbstractCasStore {
 
   // ---------------------------------------------------------------- lifecycle and failure
 
-  @Override
-  <T> T withOpenStore(Supplier<T> body) {
-    Lock l = lifecycle.readLock();
-    l.lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException("the CAS store " + dir + " is closed");
-      }
-      requireHealthy();
-      return body.get();
-    } finally {
-      l.unlock();
-    }
-  }
-
-  private void requireHealthy() {
-    StoreException f = failure;
-    if (f != null) {
-      throw new StoreIntegrityException("the CAS store " + dir + " stopped serving after an integrity failure: "
-          + f.getMessage(), f);
-    }
-  }
-
-  /** Records an integrity failure: from now on the store refuses every operation (fail closed). */
-  @Override
-  StoreIntegrityException integrity(String message) {
-    StoreIntegrityException e = new StoreIntegrityException("CAS store " + dir + ": " + message);
-    if (failure == null) {
-      failure = e;
-      LOG.error("CAS store {}: integrity failure, refusing to serve from now on: {}", dir, message);
-    }
-    return e;
-  }
-
   private static void closeQuietly(Connection c) {
     try {
       c.close();
     } catch (SQLException e) {
       LOG.debug("closing a database connection failed: {}", e.getMessage());
-    }
-  }
-
-  private static void releaseLock(FileLock lock, FileChannel channel) {
-    try {
-      if (lock != null) {
-        lock.release();
-      }
-      if (channel != null) {
-        channel.close();
-      }
-    } catch (IOException e) {
-      LOG.debug("releasing the store lock failed: {}", e.getMessage());
     }
   }
 }
