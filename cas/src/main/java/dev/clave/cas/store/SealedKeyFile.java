@@ -1,7 +1,6 @@
 package dev.clave.cas.store;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -9,8 +8,8 @@ import java.util.Arrays;
 /**
  * A store's data key sealed in a file that several replicas read: {@code "CLAVE-DK" ‖ u8 1 ‖ field(sealed)},
  * {@code sealed} = {@link Sealer#seal} of {@code u8 1 ‖ data key ‖ store id} with the key store's associated
- * data. Created once, by whichever replica comes first: written beside, then hard-linked into place, so that of
- * two replicas racing to create it one wins and the other reads the winner's key.
+ * data. Created once, by whichever replica comes first ({@link SecureFiles#createIfAbsent}): of replicas racing
+ * to create it one wins and the others read the winner's key.
  */
 final class SealedKeyFile implements DataKeySource {
   static final String FILE = "cas.data-key";
@@ -42,19 +41,14 @@ final class SealedKeyFile implements DataKeySource {
     SecureFiles.createPrivateDirectory(path.getParent());
     byte[] dataKey = Crypto.random(Crypto.KEY_LENGTH);
     byte[] payload = KeyStoreFile.payload(dataKey, Crypto.random(StoreKeys.STORE_ID_LENGTH));
-    Path temp = path.resolveSibling(FILE + "." + Long.toHexString(System.nanoTime()) + ".new");
     try {
       byte[] sealed = sealer.seal(payload, KeyStoreFile.SEAL_AAD);
-      SecureFiles.writeAtomically(temp, new Bytes.Writer(sealed.length + 16).raw(MAGIC).u8(FORMAT).field(sealed)
+      // false: another replica created it first, and its key is the store's
+      SecureFiles.createIfAbsent(path, new Bytes.Writer(sealed.length + 16).raw(MAGIC).u8(FORMAT).field(sealed)
           .toByteArray());
-      Files.createLink(path, temp);
-      SecureFiles.fsyncDirectory(path.getParent());
-    } catch (FileAlreadyExistsException e) {
-      // another replica created it first: use its key
     } finally {
       Arrays.fill(dataKey, (byte) 0);
       Arrays.fill(payload, (byte) 0);
-      Files.deleteIfExists(temp);
     }
   }
 

@@ -74,6 +74,34 @@ class PostgresReplicaTest {
     }
   }
 
+  /** A fresh database and key directory: of replicas starting at once, one creates key and schema, all use them. */
+  @Test
+  void replicasStartingAtOnceShareOneKeyAndOneSchema() throws Exception {
+    int n = 4;
+    List<PostgresCasStore> stores = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<PostgresCasStore>> opening = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String name = "r" + i;
+        opening.add(pool.submit(() -> {
+          start.await();
+          return replica(name);
+        }));
+      }
+      start.countDown();
+      for (Future<PostgresCasStore> f : opening) {
+        stores.add(f.get());
+      }
+      stores.get(0).createSession("app", hash("v1"), bytes("v1"), bytes("s"));
+      for (PostgresCasStore s : stores) {
+        assertThat(s.secrets("app")).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("s")));
+      }
+    } finally {
+      stores.forEach(PostgresCasStore::close);
+    }
+  }
+
   /** Each round: four threads in each of two replicas update the same predecessor; exactly one wins. */
   @Test
   void racingUpdatesThroughTwoReplicasHaveExactlyOneWinner() throws Exception {
