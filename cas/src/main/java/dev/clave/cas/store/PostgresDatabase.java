@@ -20,7 +20,10 @@ public record PostgresDatabase(String url, String user, String password) {
     }
   }
 
-  /** A new connection (the driver's own timeouts apply). */
+  /**
+   * A new connection. A database that stops answering surfaces as an error after a minute instead of hanging
+   * the CAS (parameters in the URL override these).
+   */
   Connection connect() throws SQLException {
     Properties p = new Properties();
     if (user != null) {
@@ -31,6 +34,8 @@ public record PostgresDatabase(String url, String user, String password) {
     }
     p.setProperty("ApplicationName", "clave-cas");
     p.setProperty("connectTimeout", "10");
+    p.setProperty("socketTimeout", "60");
+    p.setProperty("tcpKeepAlive", "true");
     return DriverManager.getConnection(url, p);
   }
 
