@@ -94,7 +94,7 @@ public final class CasAttestationLoad {
 
       List<Enclave> pool = new ArrayList<>();
       for (int i = 0; i < POOL; i++) {
-        ClientIdentity id = ClientIdentity.generate();
+        ClientIdentity id = ClientIdentity.generateEd25519();
         byte[] rd = MessageDigest.getInstance("SHA-512").digest(id.certificate().getEncoded());
         byte[] quote = SimInit.quote(sim, SimInit.QuoteOptions.defaults().withReportData(Bytes.of(rd))).quote();
         String body = "{\"configId\":\"load/app\",\"quote\":\"" + Base64.getEncoder().encodeToString(quote) + "\"}";

@@ -99,8 +99,19 @@ public final class CasServer implements AutoCloseable {
     this.encryptionKey = sessionEncryptionKey(store);
     this.sessionRoutes = new SessionRoutes(sessions, audit, encryptionKey);
     this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    dev.clave.attestation.verify.QuoteVerifier verifier = verifier(config.verification());
     this.attestationRoutes = new AttestationRoutes(
-        new Attestation(verifier(config.verification()), sessions, java.time.Clock.systemUTC()), audit, metrics);
+        new Attestation(verifier, sessions, java.time.Clock.systemUTC()), audit, metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder("clave_cas_collateral_cache_hits", verifier,
+            v -> v.collateralCacheStats().hits())
+        .description("attestations whose collateral was verified before").register(metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder("clave_cas_collateral_cache_misses", verifier,
+            v -> v.collateralCacheStats().misses())
+        .description("attestations whose collateral was verified for the first time").register(metrics);
+    io.micrometer.core.instrument.Gauge.builder("clave_cas_sessions", store, st -> st.listSessions("").size())
+        .description("sessions in the store").register(metrics);
+    io.micrometer.core.instrument.Gauge.builder("clave_cas_store_state_version", store, CasStore::stateVersion)
+        .description("writes since the store was created (the rollback-protected version)").register(metrics);
     this.requests = Counter.builder("clave_cas_requests").description("HTTP requests served").register(metrics);
     Tls clientTls = tls(TlsClientAuth.OPTIONAL);
     Tls enclaveTls = tls(TlsClientAuth.OPTIONAL);

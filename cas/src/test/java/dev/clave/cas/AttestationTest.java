@@ -112,6 +112,15 @@ class AttestationTest {
     assertThat(config.get("argv").toString()).isEqualTo("[\"./app\",\"--password\",\"s3cr3t\",\"first-argument\"]");
     assertThat(config.get("environment").get("GREETING").asText()).isEqualTo("hello");
     assertThat(config.get("pwd").asText()).isEqualTo("/srv");
+
+    assertThat(attest("shop/app", SimInit.QuoteOptions.defaults(), true).statusCode()).isEqualTo(200);
+    String metrics = owner.get("/metrics").body();
+    assertThat(metrics)
+        .contains("clave_cas_attestations_total{outcome=\"ALLOWED\"} 2.0")
+        .contains("clave_cas_collateral_cache_misses_total 1.0")
+        .contains("clave_cas_collateral_cache_hits_total 1.0")
+        .contains("clave_cas_sessions 1.0")
+        .containsPattern("clave_cas_attestation_seconds_count(\\{[^}]*\\})? 2");
   }
 
   @Test

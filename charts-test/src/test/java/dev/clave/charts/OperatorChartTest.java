@@ -37,8 +37,10 @@ class OperatorChartTest {
     Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getImage()).isEqualTo("registry.example/clave:dev");
     assertThat(c.getCommand()).containsExactly("clave");
-    assertThat(c.getArgs()).containsExactly("operator", "--verbose");
-    assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("POD_NAMESPACE"));
+    assertThat(c.getArgs()).containsExactly("operator", "serve", "--metrics-listen=0.0.0.0:8080", "--verbose");
+    assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("CLAVE_OPERATOR_NAMESPACE")
+        && e.getValueFrom().getFieldRef().getFieldPath().equals("metadata.namespace"));
+    assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("CLAVE_OPERATOR_IMAGE") && e.getValue().equals("registry.example/clave:dev"));
     assertThat(c.getPorts()).anyMatch(p -> p.getName().equals("metrics") && p.getContainerPort() == 8080);
     assertThat(c.getSecurityContext().getPrivileged()).isNotEqualTo(Boolean.TRUE);
     assertThat(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
@@ -75,14 +77,19 @@ class OperatorChartTest {
     assertThat(UnknownFields.in(role)).isEmpty();
   }
 
-  /**
-   * crds/ holds the operator's generated CRDs once they are copied in; until then only its README. Each CRD
-   * present must be one of the operator's kinds, and the ClusterRole must cover it.
-   */
+  /** crds/ holds exactly the CRDs the operator module generates, and the ClusterRole covers each. */
   @Test
-  void crdDirectoryHasItsNoteAndEveryCrdThereIsCoveredByTheClusterRole() throws IOException {
+  void crdDirectoryHoldsTheGeneratedCrdsAndTheClusterRoleCoversThem() throws IOException {
     Path crds = Charts.chart("operator").resolve("crds");
     assertThat(crds.resolve("README.md")).content().contains("operator/target/classes/META-INF/fabric8/");
+    for (String[] kind : KINDS) {
+      String name = kind[1] + "." + kind[0] + "-v1.yml";
+      try (var generated = OperatorChartTest.class.getClassLoader().getResourceAsStream("META-INF/fabric8/" + name)) {
+        assertThat(generated).as("the operator generates %s", name).isNotNull();
+        assertThat(Files.readString(crds.resolve(name))).as("charts/operator/crds/%s is the generated CRD (copy it again)", name)
+            .isEqualTo(new String(generated.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
     ClusterRole role = render("operator", "clave-operator").one(ClusterRole.class);
     List<Path> files;
     try (Stream<Path> s = Files.list(crds)) {

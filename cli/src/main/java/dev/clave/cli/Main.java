@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       PlatformsCommand.class,
       RunCommand.class,
       SgxPluginCommand.class,
+      OperatorCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

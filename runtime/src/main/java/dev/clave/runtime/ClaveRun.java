@@ -85,7 +85,7 @@ public final class ClaveRun {
           + " any server there would be believed");
       err.flush();
     }
-    ClientIdentity identity = ClientIdentity.generate();
+    ClientIdentity identity = ClientIdentity.generateEd25519();
     byte[] reportData = sha512(certificateDer(identity));
     byte[] quote = new LasClient(settings.las(), TIMEOUT).quote(program.mrEnclave(), settings.signer(), reportData);
     RuntimeConfig config;

@@ -38,7 +38,7 @@
  *
  * <h2>Attestation</h2>
  *
- * A fresh P-256 key and self-signed certificate; report data = SHA-512 of the certificate's DER; a quote from
+ * A fresh Ed25519 key (the cheapest for the CAS to check) and self-signed certificate; report data = SHA-512 of the certificate's DER; a quote from
  * the LAS ({@code POST /v1/quote}); TLS 1.3 to the CAS's enclave port presenting that certificate; {@code
  * POST /v1/attest} with the config ID, the quote, {@code hostArguments} = PROGRAM and ARGS exactly as the
  * caller gave them (so {@code @@1} is the first ARG) and {@code hostEnvironment} = the caller's whole

@@ -108,8 +108,11 @@ class KubernetesNodeUpdaterTest {
       assertThat(sgx1().getMetadata().getLabels()).containsEntry("sgx.intel.com/capable", "true");
 
       Files.delete(dev.resolve("sgx_enclave"));
-      await().atMost(Duration.ofSeconds(15)).until(() -> sgx1().getMetadata().getLabels(), l -> !l.containsKey("sgx.intel.com/capable"));
-      assertThat(sgx1().getStatus().getCapacity()).doesNotContainKey("sgx.intel.com/epc");
+      // The label (metadata) and the capacity (status subresource) are two patches: wait for both.
+      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        assertThat(sgx1().getMetadata().getLabels()).doesNotContainKey("sgx.intel.com/capable");
+        assertThat(sgx1().getStatus().getCapacity()).doesNotContainKey("sgx.intel.com/epc");
+      });
     } finally {
       try (var all = Files.walk(root)) {
         for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {

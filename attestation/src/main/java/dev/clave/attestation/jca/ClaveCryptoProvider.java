@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * The provider: {@code Signature.SHA256withECDSA} for P-256 keys, and {@code KeyPairGenerator},
+ * The provider: {@code Signature.SHA256withECDSA} for P-256 keys, {@code Signature.Ed25519}, and {@code KeyPairGenerator},
  * {@code KeyFactory} and {@code KeyAgreement} for {@code XDH}/{@code X25519} with X25519 parameters. Every
  * other key (P-384, X448, …) is refused at {@code init}, so the JCA's delayed provider selection moves on to
  * the JDK's own provider, which keeps serving everything else.
@@ -28,6 +28,10 @@ public final class ClaveCryptoProvider extends Provider {
         "java.security.interfaces.ECPublicKey|java.security.interfaces.ECPrivateKey");
     add("Signature", "SHA256withECDSA", List.of("1.2.840.10045.4.3.2", "OID.1.2.840.10045.4.3.2"), ecKeys,
         EcdsaP256Signature::new);
+    Map<String, String> edKeys = Map.of("SupportedKeyClasses",
+        "java.security.interfaces.EdECPublicKey|java.security.interfaces.EdECPrivateKey");
+    add("Signature", "Ed25519", List.of("1.3.101.112", "OID.1.3.101.112"), edKeys, Ed25519Signature::new);
+    add("Signature", "EdDSA", List.of(), edKeys, Ed25519Signature::new);
     Map<String, String> xecKeys = Map.of("SupportedKeyClasses",
         "java.security.interfaces.XECPublicKey|java.security.interfaces.XECPrivateKey");
     add("KeyAgreement", "XDH", List.of(), xecKeys, X25519KeyAgreement::new);
@@ -39,16 +43,20 @@ public final class ClaveCryptoProvider extends Provider {
   }
 
   /** What the provider has done in this JVM: how many of each operation it served. */
-  public record Operations(long x25519KeyPairs, long x25519Agreements, long ecdsaSignatures, long ecdsaVerifications) {}
+  public record Operations(long x25519KeyPairs, long x25519Agreements, long ecdsaSignatures, long ecdsaVerifications,
+      long ed25519Signatures, long ed25519Verifications) {}
 
   static final LongAdder X25519_KEY_PAIRS = new LongAdder();
   static final LongAdder X25519_AGREEMENTS = new LongAdder();
   static final LongAdder ECDSA_SIGNATURES = new LongAdder();
   static final LongAdder ECDSA_VERIFICATIONS = new LongAdder();
+  static final LongAdder ED25519_SIGNATURES = new LongAdder();
+  static final LongAdder ED25519_VERIFICATIONS = new LongAdder();
 
   /** Counts since the JVM started (for metrics, and for tests that must know this provider did the work). */
   public static Operations operations() {
-    return new Operations(X25519_KEY_PAIRS.sum(), X25519_AGREEMENTS.sum(), ECDSA_SIGNATURES.sum(), ECDSA_VERIFICATIONS.sum());
+    return new Operations(X25519_KEY_PAIRS.sum(), X25519_AGREEMENTS.sum(), ECDSA_SIGNATURES.sum(), ECDSA_VERIFICATIONS.sum(),
+        ED25519_SIGNATURES.sum(), ED25519_VERIFICATIONS.sum());
   }
 
   /**

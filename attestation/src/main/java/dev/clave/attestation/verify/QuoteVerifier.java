@@ -43,6 +43,8 @@ public final class QuoteVerifier {
   private final CollateralSource collateralSource;
   private final Map<Bytes, Object> chains = new ConcurrentHashMap<>();
   private final Map<CollateralKey, Object> collaterals = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.LongAdder collateralHits = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder collateralMisses = new java.util.concurrent.atomic.LongAdder();
   private final Map<Bytes, P256PublicKey> attestationKeys = new ConcurrentHashMap<>();
   private final CertificateMemo certificates;
 
@@ -188,7 +190,19 @@ public final class QuoteVerifier {
     } catch (CollateralException e) {
       throw new Refusal(ReasonCode.COLLATERAL_UNAVAILABLE, e.getMessage());
     }
-    return memoized(collaterals, new CollateralKey(c, root.name()), () -> VerifiedCollateral.verify(c, root, certificates));
+    CollateralKey key = new CollateralKey(c, root.name());
+    (collaterals.containsKey(key) ? collateralHits : collateralMisses).increment();
+    return memoized(collaterals, key, () -> VerifiedCollateral.verify(c, root, certificates));
+  }
+
+  /**
+   * How often a quote's collateral had been verified before (a hit: its signatures, chain and CRLs are not
+   * checked again) or not (a miss), since this verifier was built. For metrics.
+   */
+  public record CollateralCacheStats(long hits, long misses) {}
+
+  public CollateralCacheStats collateralCacheStats() {
+    return new CollateralCacheStats(collateralHits.sum(), collateralMisses.sum());
   }
 
   private P256PublicKey attestationKey(Bytes raw) throws Refusal {

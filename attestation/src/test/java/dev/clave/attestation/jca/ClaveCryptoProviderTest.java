@@ -134,6 +134,54 @@ class ClaveCryptoProviderTest {
     assertThatThrownBy(() -> s.initVerify(k.getPublic())).isInstanceOf(InvalidKeyException.class);
   }
 
+  @Test
+  void ed25519InteroperatesWithTheJdkAndMatchesRfc8032() throws Exception {
+    // RFC 8032 §7.1, TEST 2: a one-byte message.
+    var kf = java.security.KeyFactory.getInstance("Ed25519", SUN_EC);
+    var priv = kf.generatePrivate(new java.security.spec.EdECPrivateKeySpec(java.security.spec.NamedParameterSpec.ED25519,
+        HEX.parseHex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb")));
+    Signature s = Signature.getInstance("Ed25519", CLAVE);
+    s.initSign(priv);
+    s.update(new byte[] {0x72});
+    assertThat(HEX.formatHex(s.sign())).isEqualTo("92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+        + "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00");
+
+    KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519", SUN_EC);
+    byte[] message = "the CertificateVerify transcript".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (int i = 0; i < 20; i++) {
+      KeyPair k = g.generateKeyPair();
+      byte[] ours = edSign(CLAVE, k, message);
+      assertThat(ours).isEqualTo(edSign(SUN_EC, k, message)); // deterministic: the same bytes
+      assertThat(edVerify(SUN_EC, k, message, ours)).isTrue();
+      assertThat(edVerify(CLAVE, k, message, ours)).isTrue();
+      byte[] other = message.clone();
+      other[i % other.length] ^= 1;
+      assertThat(edVerify(CLAVE, k, other, ours)).isFalse();
+      byte[] flipped = ours.clone();
+      flipped[i] ^= 1;
+      assertThat(edVerify(CLAVE, k, message, flipped)).isFalse();
+    }
+    KeyPair k = g.generateKeyPair();
+    assertThatThrownBy(() -> edVerify(CLAVE, k, message, new byte[63])).isInstanceOf(SignatureException.class);
+    KeyPair ed448 = KeyPairGenerator.getInstance("Ed448", SUN_EC).generateKeyPair();
+    assertThatThrownBy(() -> Signature.getInstance("Ed25519", CLAVE).initVerify(ed448.getPublic()))
+        .isInstanceOf(InvalidKeyException.class);
+  }
+
+  static byte[] edSign(Provider p, KeyPair k, byte[] message) throws Exception {
+    Signature s = Signature.getInstance("Ed25519", p);
+    s.initSign(k.getPrivate());
+    s.update(message);
+    return s.sign();
+  }
+
+  static boolean edVerify(Provider p, KeyPair k, byte[] message, byte[] sig) throws Exception {
+    Signature s = Signature.getInstance("Ed25519", p);
+    s.initVerify(k.getPublic());
+    s.update(message);
+    return s.verify(sig);
+  }
+
   static byte[] agree(String alg, Provider p, KeyPair mine, KeyPair theirs) throws Exception {
     KeyAgreement ka = KeyAgreement.getInstance(alg, p);
     ka.init(mine.getPrivate());

@@ -74,6 +74,40 @@ class ProviderTlsHandshakeTest {
     assertThat(after.ecdsaVerifications() - before.ecdsaVerifications()).isGreaterThanOrEqualTo(2);
   }
 
+  @Test
+  void anEd25519ClientCertificateIsCheckedOnTheProvidersEd25519() throws Exception {
+    assertThat(ClaveCryptoProvider.install()).isTrue();
+    KeyPair serverKey = p256();
+    KeyPair clientKey = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    X509Certificate serverCert = selfSigned(serverKey, "CN=server");
+    X509Certificate clientCert = selfSigned(clientKey, "CN=client", "Ed25519");
+    SSLContext server = context(serverKey, serverCert, clientCert);
+    SSLContext client = context(clientKey, clientCert, serverCert);
+    ClaveCryptoProvider.Operations before = ClaveCryptoProvider.operations();
+    try (SSLServerSocket listener = (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      listener.setNeedClientAuth(true);
+      CompletableFuture<String> peer = CompletableFuture.supplyAsync(() -> {
+        try (SSLSocket s = (SSLSocket) listener.accept()) {
+          s.getOutputStream().write(s.getInputStream().read());
+          s.getOutputStream().flush();
+          return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
+        s.setEnabledProtocols(new String[] {"TLSv1.3"});
+        s.getOutputStream().write(7);
+        s.getOutputStream().flush();
+        assertThat(s.getInputStream().read()).isEqualTo(7);
+      }
+      assertThat(peer.get()).isEqualTo("CN=client");
+    }
+    ClaveCryptoProvider.Operations after = ClaveCryptoProvider.operations();
+    assertThat(after.ed25519Signatures() - before.ed25519Signatures()).isGreaterThanOrEqualTo(1);
+    assertThat(after.ed25519Verifications() - before.ed25519Verifications()).isGreaterThanOrEqualTo(1);
+  }
+
   private static KeyPair p256() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -81,11 +115,15 @@ class ProviderTlsHandshakeTest {
   }
 
   private static X509Certificate selfSigned(KeyPair k, String dn) throws Exception {
+    return selfSigned(k, dn, "SHA256withECDSA");
+  }
+
+  private static X509Certificate selfSigned(KeyPair k, String dn, String algorithm) throws Exception {
     long now = System.currentTimeMillis();
     var builder = new JcaX509v3CertificateBuilder(new X500Name(dn), BigInteger.ONE, new Date(now - 60_000),
         new Date(now + 3_600_000), new X500Name(dn), k.getPublic());
     return new JcaX509CertificateConverter().getCertificate(
-        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(k.getPrivate())));
+        builder.build(new JcaContentSignerBuilder(algorithm).build(k.getPrivate())));
   }
 
   private static SSLContext context(KeyPair key, X509Certificate own, X509Certificate trusted) throws Exception {

@@ -63,6 +63,19 @@ public final class ClientIdentity {
   }
 
   /**
+   * A new Ed25519 key with a self-signed certificate, for a service that attests once and is gone ({@code clave
+   * run}): of the signatures a CAS checks, Ed25519 under a key never seen before is the cheapest.
+   */
+  public static ClientIdentity generateEd25519() {
+    try {
+      KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+      return new ClientIdentity(pair.getPrivate(), selfSigned(pair.getPrivate(), pair.getPublic()));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JDK cannot make Ed25519 keys", e);
+    }
+  }
+
+  /**
    * The identity in PEM text: a PKCS#8 {@code PRIVATE KEY} (EC or RSA), optionally followed by its
    * {@code CERTIFICATE}; without one, a self-signed certificate is made for the key.
    */
@@ -129,7 +142,11 @@ public final class ClientIdentity {
     try {
       b.addExtension(Extension.subjectAlternativeName, false,
           new GeneralNames(new GeneralName(GeneralName.dNSName, "clave-cli")));
-      String alg = key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+      String alg = switch (key.getAlgorithm()) {
+        case "RSA" -> "SHA256withRSA";
+        case "EdDSA", "Ed25519" -> "Ed25519";
+        default -> "SHA256withECDSA";
+      };
       return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(alg).build(key)));
     } catch (OperatorCreationException | org.bouncycastle.cert.CertIOException e) {
       throw new GeneralSecurityException("cannot sign the identity's certificate: " + e.getMessage());

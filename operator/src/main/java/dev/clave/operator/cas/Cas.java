@@ -1,0 +1,89 @@
+package dev.clave.operator.cas;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.clave.operator.model.WorkloadStatus;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** {@code CAS} (namespaced): a Configuration and Attestation Service as StatefulSet, Service and store volume. */
+@Group("services.clave.dev")
+@Version("v1beta1")
+@Kind("CAS")
+@Plural("cas")
+@Singular("cas")
+@AdditionalPrinterColumn(name = "Status", jsonPath = ".status.state", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Provisioned", jsonPath = ".status.provisioned", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Version", jsonPath = ".status.version", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class Cas extends CustomResource<CasSpec, Cas.Status> implements Namespaced {
+  @Override
+  protected CasSpec initSpec() {
+    return new CasSpec();
+  }
+
+  @Override
+  protected Status initStatus() {
+    return new Status();
+  }
+
+  /**
+   * The original's CAS status fields that Clave fills: {@code phase}, {@code provisioned} (Unknown | No |
+   * Yes), {@code readyReplicas}, {@code version} (the image tag). Clave adds {@code keyHash}: the key hash the
+   * CAS gave on first contact, pinned from then on, which policies for this CAS are submitted under.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Status extends WorkloadStatus {
+    private String phase;
+    private String provisioned = "Unknown";
+    private Integer readyReplicas;
+    private String version;
+    private String keyHash;
+
+    public String getKeyHash() {
+      return keyHash;
+    }
+
+    public void setKeyHash(String keyHash) {
+      this.keyHash = keyHash;
+    }
+
+    public String getPhase() {
+      return phase;
+    }
+
+    public void setPhase(String phase) {
+      this.phase = phase;
+    }
+
+    public String getProvisioned() {
+      return provisioned;
+    }
+
+    public void setProvisioned(String provisioned) {
+      this.provisioned = provisioned;
+    }
+
+    public Integer getReadyReplicas() {
+      return readyReplicas;
+    }
+
+    public void setReadyReplicas(Integer readyReplicas) {
+      this.readyReplicas = readyReplicas;
+    }
+
+    public String getVersion() {
+      return version;
+    }
+
+    public void setVersion(String version) {
+      this.version = version;
+    }
+  }
+}
