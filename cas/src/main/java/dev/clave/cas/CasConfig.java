@@ -10,8 +10,10 @@ import java.util.Objects;
  * How a CAS runs: where it keeps its state and where it listens. Command-line options override the
  * environment ({@code CLAVE_CAS_STATE_DIR}, {@code CLAVE_CAS_HOST}, {@code CLAVE_CAS_CLIENT_PORT},
  * {@code CLAVE_CAS_ENCLAVE_PORT}, {@code CLAVE_CAS_COLLATERAL}, {@code CLAVE_CAS_PCS_URL},
- * {@code CLAVE_CAS_TRUST_SIM_ROOT}, {@code CLAVE_CAS_LAS_ADDR} or {@code SCONE_LAS_ADDR}), which overrides the defaults: state in {@code ./cas-state}, all
- * interfaces, ports 8081 (client API) and 18765 (enclave API) as the original.
+ * {@code CLAVE_CAS_TRUST_SIM_ROOT}, {@code CLAVE_CAS_LAS_ADDR} or {@code SCONE_LAS_ADDR}, and for the store
+ * {@code CLAVE_CAS_STORE}, {@code CLAVE_CAS_DB_URL}, {@code CLAVE_CAS_DB_USER}, {@code CLAVE_CAS_DB_PASSWORD},
+ * {@code CLAVE_CAS_STORE_KEY_DIR}), which overrides the defaults: state in {@code ./cas-state}, all
+ * interfaces, ports 8081 (client API) and 18765 (enclave API) as the original, the embedded SQLite store.
  *
  * @param stateDir the state directory (identity, store, audit log)
  * @param host the address to listen on
@@ -20,10 +22,12 @@ import java.util.Objects;
  * @param tlsNames DNS names and IP addresses the CAS certificate names besides {@code cas} and localhost
  * @param las the LAS that quotes the CAS itself ({@code host:port}), so owners can attest it before they
  *     provision it ({@code clave cas provision … with-attestation}); null: the CAS cannot be attested
+ * @param store where sessions and secrets are kept: the embedded SQLite store (default) or a PostgreSQL database
+ *     shared by several CAS replicas
  */
 public record CasConfig(
     Path stateDir, String host, int clientPort, int enclavePort, List<String> tlsNames, Verification verification,
-    String las) {
+    String las, Store store) {
   public static final int DEFAULT_CLIENT_PORT = 8081;
   public static final int DEFAULT_ENCLAVE_PORT = 18765;
 
@@ -34,6 +38,14 @@ public record CasConfig(
     Objects.requireNonNull(verification, "verification");
     checkPort(clientPort, "client port");
     checkPort(enclavePort, "enclave port");
+    Objects.requireNonNull(store, "store");
+  }
+
+  /** A configuration with the embedded SQLite store. */
+  public CasConfig(
+      Path stateDir, String host, int clientPort, int enclavePort, List<String> tlsNames, Verification verification,
+      String las) {
+    this(stateDir, host, clientPort, enclavePort, tlsNames, verification, las, Store.SQLITE);
   }
 
   private static void checkPort(int port, String what) {
@@ -55,6 +67,48 @@ public record CasConfig(
       if (collateralDir != null && pcs != null) {
         throw new IllegalArgumentException("collateral comes from a directory or a PCS, not both");
       }
+    }
+  }
+
+  /**
+   * The store: {@code SQLITE} in the state directory, or {@code POSTGRES}, a database several CAS replicas share
+   * ({@code url} a JDBC URL {@code jdbc:postgresql://host:port/db}, {@code user}, {@code password} only from
+   * {@code CLAVE_CAS_DB_PASSWORD}). Each replica keeps its key store in its own state directory; the data key all
+   * replicas share is sealed in {@code keyDir} (default: the state directory, enough for one replica). The
+   * password is never printed.
+   */
+  public record Store(Kind kind, String url, String user, String password, Path keyDir) {
+    public enum Kind {
+      SQLITE, POSTGRES
+    }
+
+    public static final Store SQLITE = new Store(Kind.SQLITE, null, null, null, null);
+
+    public Store {
+      Objects.requireNonNull(kind, "kind");
+      if (kind == Kind.POSTGRES && (url == null || !url.startsWith("jdbc:postgresql:"))) {
+        throw new IllegalArgumentException("the postgres store needs a database URL jdbc:postgresql://HOST:PORT/DB"
+            + " ([store] url or CLAVE_CAS_DB_URL)" + (url == null ? "" : ", not " + redacted(url)));
+      }
+    }
+
+    static Kind kind(String name, String where) {
+      return switch (name.strip().toLowerCase(java.util.Locale.ROOT)) {
+        case "sqlite" -> Kind.SQLITE;
+        case "postgres", "postgresql" -> Kind.POSTGRES;
+        default -> throw new IllegalArgumentException(where + " must be sqlite or postgres, not '" + name + "'");
+      };
+    }
+
+    private static String redacted(String url) {
+      int q = url.indexOf('?');
+      return q < 0 ? url : url.substring(0, q) + "?…";
+    }
+
+    @Override
+    public String toString() {
+      return kind == Kind.SQLITE ? "Store[sqlite]" : "Store[postgres " + redacted(url) + ", user " + user
+          + (password != null ? ", password set" : "") + (keyDir != null ? ", key dir " + keyDir : "") + "]";
     }
   }
 
@@ -86,7 +140,25 @@ public record CasConfig(
         port(env, "CLAVE_CAS_ENCLAVE_PORT", enclavePort),
         tlsNames,
         v,
-        firstSet(env, las, "CLAVE_CAS_LAS_ADDR", "SCONE_LAS_ADDR"));
+        firstSet(env, las, "CLAVE_CAS_LAS_ADDR", "SCONE_LAS_ADDR"),
+        storeWithEnvironment(env));
+  }
+
+  private Store storeWithEnvironment(Map<String, String> env) {
+    String kind = env.get("CLAVE_CAS_STORE");
+    String url = env.get("CLAVE_CAS_DB_URL");
+    String user = env.get("CLAVE_CAS_DB_USER");
+    String password = env.get("CLAVE_CAS_DB_PASSWORD");
+    String keyDir = env.get("CLAVE_CAS_STORE_KEY_DIR");
+    if (kind == null && url == null && user == null && password == null && keyDir == null) {
+      return store;
+    }
+    return new Store(
+        kind != null && !kind.isBlank() ? Store.kind(kind, "CLAVE_CAS_STORE") : store.kind(),
+        url != null && !url.isBlank() ? url.strip() : store.url(),
+        user != null && !user.isBlank() ? user.strip() : store.user(),
+        password != null && !password.isEmpty() ? password : store.password(),
+        keyDir != null && !keyDir.isBlank() ? Path.of(keyDir.strip()) : store.keyDir());
   }
 
   /**
@@ -104,7 +176,15 @@ public record CasConfig(
    * trust_sim_roots = ["/etc/clave/sim-root.pem"]   # testing only
    * </pre>
    *
-   * and at the top level {@code las = "127.0.0.1:18766"} for the CAS's own attestation.
+   * and at the top level {@code las = "127.0.0.1:18766"} for the CAS's own attestation; and the store:
+   *
+   * <pre>
+   * [store]
+   * kind = "postgres"                        # default "sqlite"
+   * url = "jdbc:postgresql://db.example:5432/clave?sslmode=verify-full"
+   * user = "clave"                           # the password only from CLAVE_CAS_DB_PASSWORD
+   * key_dir = "/shared/cas-key"              # the sealed data key all replicas share
+   * </pre>
    *
    * Relative paths are taken relative to the file's directory.
    */
@@ -116,8 +196,9 @@ public record CasConfig(
       throw new IOException(file + " is not TOML: " + firstLine(e.getMessage()));
     }
     Path base = file.toAbsolutePath().getParent();
-    java.util.Set<String> top = java.util.Set.of("state_dir", "host", "client_port", "enclave_port", "tls_names", "verification", "las");
+    java.util.Set<String> top = java.util.Set.of("state_dir", "host", "client_port", "enclave_port", "tls_names", "verification", "las", "store");
     java.util.Set<String> ver = java.util.Set.of("collateral", "pcs", "trust_sim_roots");
+    java.util.Set<String> sto = java.util.Set.of("kind", "url", "user", "key_dir");
     for (var e : root.properties()) {
       if (!top.contains(e.getKey())) {
         throw new IOException(file + ": unknown key " + e.getKey() + "; known: " + String.join(", ", new java.util.TreeSet<>(top)));
@@ -127,6 +208,15 @@ public record CasConfig(
     for (var e : v.properties()) {
       if (!ver.contains(e.getKey())) {
         throw new IOException(file + ": unknown key verification." + e.getKey() + "; known: " + String.join(", ", new java.util.TreeSet<>(ver)));
+      }
+    }
+    com.fasterxml.jackson.databind.JsonNode st = root.path("store");
+    for (var e : st.properties()) {
+      if (e.getKey().equals("password")) {
+        throw new IOException(file + ": store.password is not read from a file; set CLAVE_CAS_DB_PASSWORD");
+      }
+      if (!sto.contains(e.getKey())) {
+        throw new IOException(file + ": unknown key store." + e.getKey() + "; known: " + String.join(", ", new java.util.TreeSet<>(sto)));
       }
     }
     List<String> names = new java.util.ArrayList<>();
@@ -142,7 +232,13 @@ public record CasConfig(
           names,
           new Verification(v.has("collateral") ? base.resolve(v.get("collateral").asText()) : null,
               v.has("pcs") ? java.net.URI.create(v.get("pcs").asText()) : null, roots),
-          root.has("las") ? root.get("las").asText() : null);
+          root.has("las") ? root.get("las").asText() : null,
+          st.isMissingNode() ? Store.SQLITE : new Store(
+              st.has("kind") ? Store.kind(st.get("kind").asText(), "store.kind") : Store.Kind.SQLITE,
+              st.has("url") ? st.get("url").asText() : null,
+              st.has("user") ? st.get("user").asText() : null,
+              null,
+              st.has("key_dir") ? base.resolve(st.get("key_dir").asText()) : null));
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": " + e.getMessage());
     }
@@ -186,22 +282,26 @@ public record CasConfig(
   }
 
   public CasConfig withStateDir(Path dir) {
-    return new CasConfig(dir, host, clientPort, enclavePort, tlsNames, verification, las);
+    return new CasConfig(dir, host, clientPort, enclavePort, tlsNames, verification, las, store);
   }
 
   public CasConfig withPorts(int client, int enclave) {
-    return new CasConfig(stateDir, host, client, enclave, tlsNames, verification, las);
+    return new CasConfig(stateDir, host, client, enclave, tlsNames, verification, las, store);
   }
 
   public CasConfig withHost(String newHost) {
-    return new CasConfig(stateDir, newHost, clientPort, enclavePort, tlsNames, verification, las);
+    return new CasConfig(stateDir, newHost, clientPort, enclavePort, tlsNames, verification, las, store);
   }
 
   public CasConfig withVerification(Verification v) {
-    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, v, las);
+    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, v, las, store);
   }
 
   public CasConfig withLas(String address) {
-    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, verification, address);
+    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, verification, address, store);
+  }
+
+  public CasConfig withStore(Store s) {
+    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, verification, las, s);
   }
 }

@@ -6,8 +6,6 @@ import dev.clave.cas.audit.AuditEventType;
 import dev.clave.cas.audit.AuditLog;
 import dev.clave.cas.audit.TreeHeadSigner;
 import dev.clave.cas.store.CasStore;
-import dev.clave.cas.store.SimulationSealer;
-import dev.clave.cas.store.SqliteCasStore;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.http.HeaderNames;
@@ -142,7 +140,7 @@ public final class CasServer implements AutoCloseable {
     Path dir = config.stateDir();
     createPrivateDirectory(dir);
     CasIdentity loaded = CasIdentity.loadOrCreate(dir, config.tlsNames());
-    CasStore store = SqliteCasStore.open(dir, SimulationSealer.open(dir, platformIdentity()));
+    CasStore store = ConfiguredStore.open(config.store(), dir, platformIdentity());
     AuditLog audit;
     Provisioning provisioning;
     CasIdentity identity;

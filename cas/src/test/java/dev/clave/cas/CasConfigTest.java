@@ -63,4 +63,50 @@ class CasConfigTest {
         .hasMessageContaining("is not TOML");
     assertThat(CasConfig.fromEnvironment(Map.of()).tlsNames()).isEqualTo(List.of());
   }
+
+  @Test
+  void theStoreIsSqliteByDefaultAndPostgresFromTheFileOrTheEnvironment() throws Exception {
+    assertThat(CasConfig.fromEnvironment(Map.of()).store()).isEqualTo(CasConfig.Store.SQLITE);
+    Path f = Files.writeString(dir.resolve("pg.toml"), """
+        [store]
+        kind = "postgres"
+        url = "jdbc:postgresql://db.local:5432/clave"
+        user = "clave"
+        key_dir = "shared-key"
+        """);
+    CasConfig c = CasConfig.fromToml(f);
+    assertThat(c.store().kind()).isEqualTo(CasConfig.Store.Kind.POSTGRES);
+    assertThat(c.store().url()).isEqualTo("jdbc:postgresql://db.local:5432/clave");
+    assertThat(c.store().keyDir()).isEqualTo(dir.toAbsolutePath().resolve("shared-key"));
+    assertThat(c.store().password()).isNull();
+
+    CasConfig env = c.withEnvironment(Map.of("CLAVE_CAS_DB_PASSWORD", "pw-4711", "CLAVE_CAS_DB_USER", "replica"));
+    assertThat(env.store().password()).isEqualTo("pw-4711");
+    assertThat(env.store().user()).isEqualTo("replica");
+    assertThat(env.store().url()).isEqualTo(c.store().url());
+    assertThat(env.toString()).doesNotContain("pw-4711").contains("password set");
+
+    CasConfig fromEnv = CasConfig.fromEnvironment(Map.of("CLAVE_CAS_STORE", "postgres", "CLAVE_CAS_DB_URL",
+        "jdbc:postgresql://10.0.0.1/cas?sslmode=verify-full&password=inline", "CLAVE_CAS_STORE_KEY_DIR", "/keys"));
+    assertThat(fromEnv.store().kind()).isEqualTo(CasConfig.Store.Kind.POSTGRES);
+    assertThat(fromEnv.store().keyDir()).isEqualTo(Path.of("/keys"));
+    assertThat(fromEnv.toString()).doesNotContain("inline");
+    // Every other setting survives a change of the store, and the store every other change.
+    assertThat(fromEnv.withPorts(1, 2).withHost("h").withStateDir(dir).store()).isEqualTo(fromEnv.store());
+  }
+
+  @Test
+  void storeMistakesAreNamed() throws Exception {
+    assertThatThrownBy(() -> CasConfig.fromToml(Files.writeString(dir.resolve("p.toml"),
+        "[store]\nkind = \"postgres\"\nurl = \"jdbc:postgresql://h/db\"\npassword = \"x\"\n")))
+        .isInstanceOf(IOException.class).hasMessageContaining("set CLAVE_CAS_DB_PASSWORD");
+    assertThatThrownBy(() -> CasConfig.fromToml(Files.writeString(dir.resolve("k.toml"), "[store]\nkind = \"mysql\"\n")))
+        .hasMessageContaining("store.kind must be sqlite or postgres, not 'mysql'");
+    assertThatThrownBy(() -> CasConfig.fromToml(Files.writeString(dir.resolve("u.toml"), "[store]\nkind = \"postgres\"\n")))
+        .hasMessageContaining("needs a database URL");
+    assertThatThrownBy(() -> CasConfig.fromToml(Files.writeString(dir.resolve("x.toml"), "[store]\nurI = \"x\"\n")))
+        .hasMessageContaining("unknown key store.urI");
+    assertThatThrownBy(() -> CasConfig.fromEnvironment(Map.of("CLAVE_CAS_STORE", "oracle")))
+        .hasMessageContaining("CLAVE_CAS_STORE must be sqlite or postgres");
+  }
 }

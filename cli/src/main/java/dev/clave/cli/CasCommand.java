@@ -91,7 +91,8 @@ final class CasCommand implements Runnable {
           collateral != null || pcs != null || !simRoots.isEmpty()
               ? new CasConfig.Verification(collateral, pcs, simRoots)
               : config.verification(),
-          las != null ? las : config.las());
+          las != null ? las : config.las(),
+          config.store());
       CasServer cas;
       try {
         cas = CasServer.start(config);

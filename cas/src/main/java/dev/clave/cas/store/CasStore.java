@@ -8,13 +8,13 @@ import java.util.Optional;
  * session's generated secrets. Values are opaque bytes (the CAS serializes its own objects); the store
  * encrypts all of them and protects all of them, names included, against tampering and rollback.
  *
- * <p><b>Contract every implementation keeps</b> (the embedded {@link SqliteCasStore} now, a PostgreSQL store
- * shared by several CAS replicas later):
+ * <p><b>Contract every implementation keeps</b> (the embedded {@link SqliteCasStore}, and {@link
+ * PostgresCasStore}, shared by several CAS replicas):
  *
  * <ul>
  *   <li>Each write is atomic and durable once it returns: no acknowledged write is lost by a crash.
  *   <li>Session updates are compare-and-set on the current hash: of concurrent updates naming the same
- *       expected hash exactly one wins; the others get {@link StaleSessionException}. Creating an existing
+ *       expected hash (through any replica) exactly one wins; the others get {@link StaleSessionException}. Creating an existing
  *       session fails with {@link SessionExistsException}.
  *   <li>Nothing forged, damaged or stale is ever returned: such state is reported with {@link
  *       StoreIntegrityException} or {@link StoreRollbackException} (at open or at read), and the store then

@@ -72,6 +72,28 @@ final class SecureFiles {
     fsyncDirectory(target.toAbsolutePath().getParent());
   }
 
+  /**
+   * Creates {@code target} with {@code data}, owner-only and durably, unless it exists: of processes racing to
+   * create it exactly one succeeds (written beside, then hard-linked into place) and the others get false.
+   */
+  static boolean createIfAbsent(Path target, byte[] data) throws IOException {
+    Path temp = target.resolveSibling(target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".new");
+    try {
+      writeAtomically(temp, data);
+      try {
+        Files.createLink(target, temp);
+      } catch (UnsupportedOperationException e) {
+        Files.move(temp, target); // no hard links here: refuses an existing target, though not atomically
+      }
+      fsyncDirectory(target.toAbsolutePath().getParent());
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
   /** Makes a rename or creation in {@code dir} durable. */
   static void fsyncDirectory(Path dir) throws IOException {
     if (!POSIX) {

@@ -70,8 +70,13 @@ public final class SimulationSealer implements Sealer {
       SecureFiles.createPrivateDirectory(stateDir);
       if (!Files.exists(file)) {
         secret = Crypto.random(SECRET_LENGTH);
-        SecureFiles.writeAtomically(file, secret);
-      } else {
+        if (!SecureFiles.createIfAbsent(file, secret)) {
+          // Another process (a replica sharing this directory) created it first: use that one.
+          Arrays.fill(secret, (byte) 0);
+          secret = null;
+        }
+      }
+      if (secret == null) {
         SecureFiles.requireOwnerOnly(file, "the sealing secret");
         long size = Files.size(file);
         if (size != SECRET_LENGTH) {

@@ -4,7 +4,8 @@
  *
  * <ul>
  *   <li>{@link dev.clave.cas.store.CasStore}: the contract; {@link dev.clave.cas.store.SqliteCasStore} the
- *       embedded implementation (a PostgreSQL one shared by several replicas is planned).
+ *       embedded implementation, {@link dev.clave.cas.store.PostgresCasStore} the one several CAS replicas share
+ *       (below); both share the operations and checks of {@code AbstractCasStore}.
  *   <li>{@link dev.clave.cas.store.Sealer}: seals the data key to the platform; {@link
  *       dev.clave.cas.store.SimulationSealer} for machines without SGX, SGX sealing later.
  *   <li>Errors: {@link dev.clave.cas.store.StoreIntegrityException} (forged or damaged state), {@link
@@ -84,5 +85,39 @@
  * that needs state outside the host (a monotonic counter, or a version witnessed by backup CAS peers or the
  * owner). With the simulation sealer, anyone who can read the state directory has the secret file and can
  * unseal the key store; only SGX sealing keeps the data key from the host.
+ *
+ * <h2>PostgreSQL: several replicas on one database</h2>
+ *
+ * The same rows, row identities, encryption, terms, digest and head (format 1), in BYTEA columns; plus {@code
+ * head_log(version PRIMARY KEY, digest, prev_mac, mac, changes)}, every head ever committed with the keys of the
+ * rows its write changed ({@code u32 count ‖ (u8 table ‖ field(name) ‖ field(tag))*}). The store uses the
+ * connection's current schema. Each replica has a state directory with its own key store ({@code cas.key-store},
+ * the format above, sealed by the replica's sealer): the version and MAC it holds are the newest head the
+ * replica has <em>witnessed</em> (committed, or read). A new replica gets the data key from a {@link
+ * dev.clave.cas.store.DataKeySource} (now: {@code cas.data-key}, sealed in a directory the replicas share).
+ *
+ * <ul>
+ *   <li><b>Writes</b>: one READ COMMITTED transaction: {@code SELECT … FROM head FOR UPDATE} (serializes the
+ *       writes of all replicas), catch up to that head, check and change rows, {@code UPDATE head … WHERE version
+ *       = v}, {@code INSERT INTO head_log} (version v+1: a second commit for it fails), commit; then the replica's
+ *       key store records v+1 before the write is acknowledged.
+ *   <li><b>Catching up</b> (a replica's view is at version c, the database at d &gt; c): the log entries c..d
+ *       must form a MAC chain starting at the MAC the replica knows for c (else: a fork, {@code
+ *       StoreRollbackException}); the rows named by entries c+1..d are re-read and the replica's digest must then
+ *       equal head d's (else: tampering, {@code StoreIntegrityException}; this is why the change lists need no
+ *       MAC). O(changes), in the same snapshot as the read that triggered it.
+ *   <li><b>Reads</b>: head and row in one statement (one snapshot, REPEATABLE READ); a head older than the
+ *       replica's view is a rollback; a newer one is caught up first; then the row is checked against its term.
+ *   <li><b>Open</b>: all rows against the head (as SQLite), and the chain from the witnessed head to the
+ *       database's head; a database older than the witness is a rollback.
+ * </ul>
+ *
+ * <p><b>Detected</b>: any change to rows, head or log (at open, and at read or catch-up while running); a
+ * database older than what a running or restarting replica witnessed (acknowledged writes are always witnessed
+ * by the replica that acknowledged them); a fork (a rollback followed by new writes past the witnessed version).
+ * <b>Not detected</b>: a rollback to a version at or above every surviving replica's witness — e.g. a replica
+ * that was down during writes never witnessed them, so it alone cannot tell that they were lost; or all
+ * witnesses rolled back with the database. Future work: witnesses exchanged between replicas or a monotonic
+ * counter; pruning the head log (it grows by one row per write).
  */
 package dev.clave.cas.store;

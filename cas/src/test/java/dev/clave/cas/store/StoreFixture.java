@@ -22,6 +22,17 @@ final class StoreFixture {
     return SqliteCasStore.open(dir, SimulationSealer.open(dir, PLATFORM));
   }
 
+  /**
+   * Opens replica {@code replica} of the PostgreSQL store in {@code db}: its state in {@code root/replica}, the
+   * shared sealed data key in {@code root/key} (all replicas of one test share it).
+   */
+  static PostgresCasStore openReplica(PostgresDatabase db, Path root, String replica) {
+    Path state = root.resolve(replica);
+    Path keyDir = root.resolve("key");
+    return PostgresCasStore.open(db, state, SimulationSealer.open(state, PLATFORM),
+        DataKeySource.sealedKeyFile(keyDir, SimulationSealer.open(keyDir, PLATFORM)));
+  }
+
   /** A session hash derived from a seed (64 lowercase hex). */
   static String hash(String seed) {
     try {

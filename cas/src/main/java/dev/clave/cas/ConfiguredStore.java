@@ -1,0 +1,29 @@
+package dev.clave.cas;
+
+import dev.clave.cas.store.CasStore;
+import dev.clave.cas.store.DataKeySource;
+import dev.clave.cas.store.PostgresCasStore;
+import dev.clave.cas.store.PostgresDatabase;
+import dev.clave.cas.store.SimulationSealer;
+import dev.clave.cas.store.SqliteCasStore;
+import java.nio.file.Path;
+
+/** Opens the store a {@link CasConfig} names, sealed to this platform (simulation sealing for now). */
+final class ConfiguredStore {
+  private ConfiguredStore() {}
+
+  static CasStore open(CasConfig.Store store, Path stateDir, byte[] platformIdentity) {
+    SimulationSealer sealer = SimulationSealer.open(stateDir, platformIdentity);
+    return switch (store.kind()) {
+      case SQLITE -> SqliteCasStore.open(stateDir, sealer);
+      case POSTGRES -> {
+        // The replicas' shared data key: sealed in the key directory (its own sealing secret in simulation).
+        Path keyDir = store.keyDir() != null ? store.keyDir().toAbsolutePath() : stateDir.toAbsolutePath();
+        SimulationSealer keySealer = keyDir.equals(stateDir.toAbsolutePath()) ? sealer
+            : SimulationSealer.open(keyDir, platformIdentity);
+        yield PostgresCasStore.open(new PostgresDatabase(store.url(), store.user(), store.password()), stateDir,
+            sealer, DataKeySource.sealedKeyFile(keyDir, keySealer));
+      }
+    };
+  }
+}
