@@ -24,7 +24,11 @@ class QuoteRequestMutationTest {
       int edits = 1 + random.nextInt(3);
       for (int e = 0; e < edits; e++) {
         switch (random.nextInt(3)) {
-          case 0 -> b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+          case 0 -> {
+            if (b.length > 0) {
+              b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+            }
+          }
           case 1 -> b = java.util.Arrays.copyOf(b, random.nextInt(b.length + 1));
           default -> {
             byte[] longer = java.util.Arrays.copyOf(b, b.length + 1);
