@@ -52,7 +52,8 @@ final class CasAttestation {
   }
 
   CasAttestation(String las, byte[] publicKeyInfo) throws IOException {
-    this.las = las;
+    // A bare host (the operator passes the node's IP as SCONE_LAS_ADDR) means the LAS's default port.
+    this.las = las.contains(":") ? las : las + ":18766";
     this.publicKeyInfo = publicKeyInfo.clone();
     this.mrEnclave = measureCode();
   }

@@ -95,6 +95,7 @@ class CasReconcilerTest {
     eventually().until(() -> "HEALTHY".equals(get("cas").getStatus().getState()));
     Cas.Status st = get("cas").getStatus();
     assertThat(st.getProvisioned()).isEqualTo("No");
+    assertThat(st.getAttestable()).as("this CAS has no LAS, so no quote to show").isEqualTo("No");
     assertThat(st.getPhase()).isEqualTo("Unprovisioned");
     assertThat(st.getKeyHash()).isEqualTo(realCas.identity().keyHash().toString());
     assertThat(Conditions.find(st, Conditions.READY).orElseThrow().getStatus()).isEqualTo("True");

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Status", jsonPath = ".status.state", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Provisioned", jsonPath = ".status.provisioned", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Attestable", jsonPath = ".status.attestable", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Version", jsonPath = ".status.version", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class Cas extends CustomResource<CasSpec, Cas.Status> implements Namespaced {
@@ -34,14 +35,15 @@ public class Cas extends CustomResource<CasSpec, Cas.Status> implements Namespac
   }
 
   /**
-   * The original's CAS status fields that Clave fills: {@code phase}, {@code provisioned} (Unknown | No |
-   * Yes), {@code readyReplicas}, {@code version} (the image tag). Clave adds {@code keyHash}: the key hash the
+   * The original's CAS status fields that Clave fills: {@code phase}, {@code provisioned} and {@code attestable}
+   * (Unknown | No | Yes; attestable: the CAS shows a quote from its node's LAS), {@code readyReplicas}, {@code version} (the image tag). Clave adds {@code keyHash}: the key hash the
    * CAS gave on first contact, pinned from then on, which policies for this CAS are submitted under.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Status extends WorkloadStatus {
     private String phase;
     private String provisioned = "Unknown";
+    private String attestable = "Unknown";
     private Integer readyReplicas;
     private String version;
     private String keyHash;
@@ -68,6 +70,14 @@ public class Cas extends CustomResource<CasSpec, Cas.Status> implements Namespac
 
     public void setProvisioned(String provisioned) {
       this.provisioned = provisioned;
+    }
+
+    public String getAttestable() {
+      return attestable;
+    }
+
+    public void setAttestable(String attestable) {
+      this.attestable = attestable;
     }
 
     public Integer getReadyReplicas() {

@@ -4,11 +4,15 @@ import dev.clave.policy.protect.KeyHash;
 import java.io.IOException;
 import java.util.Optional;
 
-/** Asks a running CAS who it is: its key hash and whether it has an owner yet ({@code GET /v1/cas}). */
+/**
+ * Asks a running CAS who it is: its key hash and whether it has an owner yet ({@code GET /v1/cas}), and whether it
+ * can be attested: whether it shows a quote ({@code GET /v1/cas/attestation}; owners verify it with {@code clave
+ * cas attest}).
+ */
 @FunctionalInterface
 public interface CasProbe {
   /** What the CAS said about itself. */
-  record CasInfo(KeyHash keyHash, boolean provisioned) {}
+  record CasInfo(KeyHash keyHash, boolean provisioned, boolean attestable) {}
 
   /**
    * Asks the CAS behind {@code cas}'s Service. With {@code pinned}, the CAS must have that key; without, its

@@ -79,6 +79,7 @@ public class CasReconciler implements Reconciler<Cas>, ContextInitializer<Cas> {
       CasProbe.CasInfo info = probe.describe(cas, pinned);
       status.setKeyHash(info.keyHash().toString());
       status.setProvisioned(info.provisioned() ? "Yes" : "No");
+      status.setAttestable(info.attestable() ? "Yes" : "No");
       set(status, State.HEALTHY, "Running", info.provisioned() ? "the CAS is provisioned"
           : "the CAS runs and waits for its owner (clave cas provision)",
           info.provisioned() ? "HEALTHY" : "Unprovisioned", generation);

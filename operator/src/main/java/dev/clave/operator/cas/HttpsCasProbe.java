@@ -43,13 +43,23 @@ final class HttpsCasProbe implements CasProbe {
     if (res.statusCode() != 200) {
       throw new IOException("the CAS at " + addr + " answered HTTP " + res.statusCode() + " to GET /v1/cas");
     }
+    KeyHash key;
+    boolean provisioned;
     try {
       JsonNode n = JSON.readTree(res.body());
-      KeyHash key = KeyHash.parse(n.path("keyHash").asText());
-      return new CasInfo(key, n.path("provisioned").asBoolean(false));
+      key = KeyHash.parse(n.path("keyHash").asText());
+      provisioned = n.path("provisioned").asBoolean(false);
     } catch (IOException | IllegalArgumentException e) {
       throw new IOException("the CAS at " + addr + " did not describe itself (GET /v1/cas)");
     }
+    boolean attestable;
+    try {
+      attestable = http.send(HttpRequest.newBuilder(URI.create("https://" + addr + "/v1/cas/attestation")).timeout(TIMEOUT)
+          .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      attestable = false;
+    }
+    return new CasInfo(key, provisioned, attestable);
   }
 
   private static String describe(IOException e) {
