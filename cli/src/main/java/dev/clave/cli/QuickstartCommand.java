@@ -210,6 +210,10 @@ final class QuickstartCommand implements Callable<Integer> {
         throw new Errors.UserError("the CAS in " + base.resolve("cas") + " has an owner, but its identity ("
             + base.resolve("cli.json") + ") is gone; remove " + base + " to start over");
       }
+      // The same CAS (same key) may listen on another port this time: pin it under today's address.
+      CliConfig config = CliConfig.loadOrCreate(base.resolve("cli.json"));
+      config.remember(address, CasProvisionCommand.parseKeyHash(keyHash));
+      config.save();
       return "already provisioned on an earlier run (its owner identity: " + dir.resolve("cli.json") + ")";
     }
     String[] fields = token.strip().split("\\s+");
