@@ -50,10 +50,13 @@ class BackupControllerTest {
     node("node-a", true, "boot-a");
     node("node-b", true, "boot-b");
     node("node-c", false, "boot-c");
+    node("master", true, "boot-m");
+    client.nodes().withName("master").edit(n -> { n.getMetadata().getLabels().put("node-role.kubernetes.io/control-plane", ""); return n; });
     lasPod("las-a", "node-a", "127.0.0.2");
     lasPod("las-b", "node-b", "127.0.0.3");
     // node-c runs a LAS but lacks the node labels: it is not covered.
     lasPod("las-c", "node-c", "127.0.0.2");
+    lasPod("las-m", "master", "127.0.0.3");
     for (String node : new String[] {"node-a", "node-b", "node-c"}) {
       server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/cas-backup-" + node + "-register/log?pretty=false")
           .andReturn(200, "Backup CAS registered\n").always();
@@ -155,9 +158,9 @@ class BackupControllerTest {
   }
 
   @Test
-  void skipsNodesWithoutTheLabels() {
-    assertThat(controller.round()).doesNotContainKey("node-c");
-    assertThat(kubelet.started).noneMatch(p -> p.getSpec().getNodeName().equals("node-c"));
+  void skipsNodesWithoutTheLabelsAndControlPlaneNodes() {
+    assertThat(controller.round()).doesNotContainKeys("node-c", "master");
+    assertThat(kubelet.started).noneMatch(p -> p.getSpec().getNodeName().equals("node-c") || p.getSpec().getNodeName().equals("master"));
     assertThat(kubelet.registrations("node-a")).isEqualTo(1);
   }
 
