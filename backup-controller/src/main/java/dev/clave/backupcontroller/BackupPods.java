@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** The two short-lived pods of a registration: the backup CAS and the attested {@code register-backup} run. */
@@ -85,7 +84,6 @@ final class BackupPods {
           // Pinned to the node whose platform is to be registered; the scheduler must not move it.
           .withNodeName(node)
           .withRestartPolicy("Never")
-          .withTolerations(List.of())
         .endSpec();
   }
 

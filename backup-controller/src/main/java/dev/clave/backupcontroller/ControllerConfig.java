@@ -89,16 +89,6 @@ public record ControllerConfig(
         nodeSelector, sgxResources, clientPort, enclavePort, lasPort, interval, podTimeout, pollInterval);
   }
 
-  public ControllerConfig withSession(String s) {
-    return new ControllerConfig(casAddress, s, namespace, backupName, image, lasSelector, lasNamespace,
-        nodeSelector, sgxResources, clientPort, enclavePort, lasPort, interval, podTimeout, pollInterval);
-  }
-
-  public ControllerConfig withNamespaces(String ns, String lasNs) {
-    return new ControllerConfig(casAddress, session, ns, backupName, image, lasSelector, lasNs,
-        nodeSelector, sgxResources, clientPort, enclavePort, lasPort, interval, podTimeout, pollInterval);
-  }
-
   /** The name of the backup CAS pod on {@code node}. */
   public String backupPodName(String node) {
     return backupName + "-" + node;

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -81,9 +80,5 @@ final class Kubelet implements AutoCloseable {
   public void close() throws InterruptedException {
     stop = true;
     thread.join(5000);
-  }
-
-  static Map<String, String> labels(Pod p) {
-    return p.getMetadata().getLabels();
   }
 }
