@@ -43,6 +43,10 @@ class CasBackupControllerChartTest {
     assertThat(c.getResources().getLimits()).containsOnly(Map.entry("kubernetes.azure.com/sgx_epc_mem_in_MiB", new Quantity("16")));
     assertThat(env(c, "SGX_RESOURCES")).isEqualTo("{\"kubernetes.azure.com/sgx_epc_mem_in_MiB\":\"16\"}");
     assertThat(c.getSecurityContext().getPrivileged()).isNotEqualTo(Boolean.TRUE);
+    // The controller finds the LAS pods next to it, and on AKS (no SGX plugin label) covers every node with a LAS.
+    assertThat(env(c, "LAS_NAMESPACE")).isEqualTo(Charts.NAMESPACE);
+    assertThat(env(c, "LAS_SELECTOR_LABEL")).isEqualTo("app.kubernetes.io/name=las");
+    assertThat(env(c, "SELECTOR_LABELS")).isEqualTo("{}");
     assertThat(UnknownFields.in(d)).isEmpty();
 
     String sa = r.one(ServiceAccount.class).getMetadata().getName();
@@ -58,6 +62,14 @@ class CasBackupControllerChartTest {
         .one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getResources().getLimits()).containsOnly(Map.entry("sgx.intel.com/enclave", new Quantity("1")));
     assertThat(env(c, "SGX_RESOURCES")).isEqualTo("{\"sgx.intel.com/enclave\":\"1\"}");
+    assertThat(env(c, "SELECTOR_LABELS")).isEqualTo("{\"sgx.intel.com/capable\":\"true\"}");
+  }
+
+  @Test
+  void theLasNamespaceCanBeGiven() {
+    Container c = render("cas-backup-controller", "cbc", values("cas", "cas", "session", "p/register", "lasNamespace", "kube-system"))
+        .one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(env(c, "LAS_NAMESPACE")).isEqualTo("kube-system");
   }
 
   @Test

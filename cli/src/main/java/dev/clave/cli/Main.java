@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       SgxPluginCommand.class,
       OperatorCommand.class,
+      BackupControllerCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,100 @@
+package dev.clave.backupcontroller;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The two short-lived pods of a registration: the backup CAS and the attested {@code register-backup} run. */
+final class BackupPods {
+  static final String NAME_LABEL = "app.kubernetes.io/name";
+  static final String COMPONENT_LABEL = "app.kubernetes.io/component";
+  static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+  static final String MANAGED_BY = "clave-backup-controller";
+  static final String BACKUP_CAS = "backup-cas";
+  static final String REGISTRATION = "registration";
+
+  private final ControllerConfig config;
+
+  BackupPods(ControllerConfig config) {
+    this.config = config;
+  }
+
+  static String registrationPodName(String backupPod) {
+    return backupPod + "-register";
+  }
+
+  /** A CAS on {@code node} that needs no state of its own: the primary wraps its database key for this platform. */
+  Pod backupCas(String node) {
+    String name = config.backupPodName(node);
+    return base(name, node, BACKUP_CAS)
+        .editSpec()
+          .addNewContainer()
+            .withName("cas")
+            .withImage(config.image())
+            .withCommand("clave")
+            .withArgs("cas", "serve", "--state-dir=/tmp/cas", "--host=0.0.0.0",
+                "--client-port=" + config.clientPort(), "--enclave-port=" + config.enclavePort(), "--tls-name=" + name)
+            .withEnv(lasAddress())
+            .addNewPort().withName("client").withContainerPort(config.clientPort()).endPort()
+            .addNewPort().withName("enclave").withContainerPort(config.enclavePort()).endPort()
+            .withNewReadinessProbe()
+              .withNewTcpSocket().withPort(new IntOrString("client")).endTcpSocket()
+              .withPeriodSeconds(2)
+            .endReadinessProbe()
+            .withNewResources().withLimits(limits()).endResources()
+            .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+          .endContainer()
+          .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+        .endSpec()
+        .build();
+  }
+
+  /** The registration runs as the policy's service, on the same node, attesting through that node's LAS. */
+  Pod registration(String node, String backupAddress) {
+    String name = registrationPodName(config.backupPodName(node));
+    return base(name, node, REGISTRATION)
+        .editSpec()
+          .addNewContainer()
+            .withName("register")
+            .withImage(config.image())
+            .withCommand("clave")
+            // $(SCONE_LAS_ADDR) is expanded by the kubelet from the container's environment.
+            .withArgs("run", "--config-id", config.session(), "--cas", config.casAddress(), "--las", "$(SCONE_LAS_ADDR)",
+                "--", "clave", "cas", "register-backup", backupAddress)
+            .withEnv(lasAddress(), new EnvVarBuilder().withName("SCONE_CAS_ADDR").withValue(config.casAddress()).build())
+            .withNewResources().withLimits(limits()).endResources()
+          .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  private PodBuilder base(String name, String node, String component) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(NAME_LABEL, config.backupName());
+    labels.put(COMPONENT_LABEL, component);
+    labels.put(MANAGED_BY_LABEL, MANAGED_BY);
+    return new PodBuilder()
+        .withNewMetadata().withName(name).withNamespace(config.namespace()).withLabels(labels).endMetadata()
+        .withNewSpec()
+          // Pinned to the node whose platform is to be registered; the scheduler must not move it.
+          .withNodeName(node)
+          .withRestartPolicy("Never")
+        .endSpec();
+  }
+
+  private static EnvVar lasAddress() {
+    return new EnvVarBuilder().withName("SCONE_LAS_ADDR")
+        .withNewValueFrom().withNewFieldRef().withFieldPath("status.hostIP").endFieldRef().endValueFrom().build();
+  }
+
+  private Map<String, Quantity> limits() {
+    Map<String, Quantity> m = new LinkedHashMap<>();
+    config.sgxResources().forEach((k, v) -> m.put(k, new Quantity(v)));
+    return m;
+  }
+}

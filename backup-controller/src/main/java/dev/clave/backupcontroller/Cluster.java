@@ -1,0 +1,22 @@
+package dev.clave.backupcontroller;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The Kubernetes side of a round, kept small so that the round logic can be tested on its own. */
+public interface Cluster {
+  /** The nodes with the node selector labels, masters left out, each with its LAS pod if one is running. */
+  List<SgxNode> sgxNodes();
+
+  /** Starts the backup CAS pod on {@code node} (replacing a leftover one) and returns its name. */
+  String startBackupCas(String node);
+
+  /** Waits until the pod is ready; its IP, or empty when it did not get ready in time. */
+  Optional<String> awaitReady(String pod);
+
+  /** Runs {@code clave run --config-id SESSION -- clave cas register-backup ADDRESS} on {@code node} to its end. */
+  Registration register(String node, String backupAddress);
+
+  /** Removes the backup CAS pod and the registration pod of {@code node}, if they exist. */
+  void removeEphemeralPods(String node);
+}
