@@ -128,15 +128,15 @@ public final class SqliteCasStore extends AbstractCasStore {
 
   /**
    * As {@link #open(Path, Sealer)}, for a CAS that may be a registered backup (issue #7): when the state directory
-   * holds a database of another store (a copy of a primary's {@value #DATABASE_FILE}) and no key store of its own
-   * (or one never written to, version 0), the store's key material is taken from the database's backup
+   * holds a database (a copy of a primary's {@value #DATABASE_FILE}) and no key store, the store's key material is taken from the database's backup
    * registration for {@code backup}'s key hash, unwrapped with its private key, and sealed into a new key store.
    * Rollback witnessing then starts from the state found: the new key store vouches for the copy's head as it is
    * (the backup cannot know a newer state of the primary), and from then on refuses anything older.
    *
    * <p>Without a registration for this CAS the copy is refused (a {@link StoreIntegrityException} naming the
-   * store, this CAS's key hash and platform, and {@code clave cas register-backup}). A key store that has vouched
-   * for writes is never replaced this way: a CAS with state of its own does not become someone's backup.
+   * store, this CAS's key hash and platform, and {@code clave cas register-backup}). An existing key store is never
+   * replaced this way: a CAS with state of its own does not become someone's backup (an operator turning a fresh,
+   * unprovisioned CAS into a backup removes its {@value #DATABASE_FILE} and {@value #KEY_STORE_FILE} first).
    *
    * @param backup this CAS's key, or null for a CAS that opens only its own store
    */
@@ -188,16 +188,6 @@ public final class SqliteCasStore extends AbstractCasStore {
         boolean databasePresent = present(dbPath) || present(dir.resolve(DATABASE_FILE + "-wal"));
         if (Files.exists(keyStorePath)) {
           readKeyStore(sealer);
-          if (databasePresent && keyStoreVersion == 0) {
-            byte[] found = databaseStoreId();
-            if (found != null && !MessageDigest.isEqual(found, keys.storeId())) {
-              if (backup == null) {
-                throw new StoreIntegrityException("the database " + dbPath + " belongs to store "
-                    + HEX.formatHex(found) + ", not to this CAS's key store " + keyStorePath);
-              }
-              adoptRegisteredStore(sealer, backup, found);
-            }
-          }
         } else if (databasePresent && backup != null && databaseStoreId() != null) {
           adoptRegisteredStore(sealer, backup, databaseStoreId());
         } else if (databasePresent) {
@@ -518,31 +508,6 @@ public final class SqliteCasStore extends AbstractCasStore {
         if (p != null) {
           Arrays.fill(p.dataKey(), (byte) 0);
         }
-        writeLock.unlock();
-      }
-    });
-  }
-
-  /** The backup CASes registered in this database (their key hashes), in order. */
-  public List<String> backupRegistrations() {
-    return withOpenStore(() -> {
-      Connection c = writer;
-      writeLock.lock();
-      try {
-        if (!hasTable(c, BACKUP_TABLE)) {
-          return List.of();
-        }
-        List<String> out = new java.util.ArrayList<>();
-        try (Statement s = c.createStatement();
-            ResultSet rs = s.executeQuery("SELECT key_hash FROM " + BACKUP_TABLE + " ORDER BY key_hash")) {
-          while (rs.next()) {
-            out.add(rs.getString(1));
-          }
-        }
-        return out;
-      } catch (SQLException e) {
-        throw new StoreException("cannot read the backup registrations in " + dir + ": " + e.getMessage(), e);
-      } finally {
         writeLock.unlock();
       }
     });
