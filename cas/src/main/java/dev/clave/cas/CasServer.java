@@ -471,6 +471,11 @@ public final class CasServer implements AutoCloseable {
       error(res, Status.FORBIDDEN_403, "only the CAS owner may register backups");
       return;
     }
+    if (!(store instanceof dev.clave.cas.store.SqliteCasStore)) {
+      error(res, Status.NOT_IMPLEMENTED_501, "backup registration is implemented for the SQLite store only"
+          + " (PostgreSQL replicas share their database's key through [store] key_dir for now)");
+      return;
+    }
     var body = jsonBody(req, res);
     if (body == null) {
       return;
