@@ -39,10 +39,11 @@ final class CasAttestation {
   private final String las;
   private final byte[] publicKeyInfo;
   private final Bytes mrEnclave;
+  private final int securityVersion;
   private volatile Quoted quoted;
 
   /** The quote and what it claims. */
-  record Quoted(byte[] quote, Bytes mrEnclave) {}
+  record Quoted(byte[] quote, Bytes mrEnclave, String platformId) {}
 
   /** Why the CAS cannot show a quote right now; the message names the LAS and is safe to return. */
   static final class Unavailable extends Exception {
@@ -52,6 +53,12 @@ final class CasAttestation {
   }
 
   CasAttestation(String las, byte[] publicKeyInfo) throws IOException {
+    this(las, publicKeyInfo, CasEnclave.SECURITY_VERSION);
+  }
+
+  /** {@code securityVersion} other than {@link CasEnclave#SECURITY_VERSION} only for tests (see CasServer). */
+  CasAttestation(String las, byte[] publicKeyInfo, int securityVersion) throws IOException {
+    this.securityVersion = securityVersion;
     // A bare host (the operator passes the node's IP as SCONE_LAS_ADDR) means the LAS's default port.
     this.las = las.contains(":") ? las : las + ":18766";
     this.publicKeyInfo = publicKeyInfo.clone();
@@ -60,6 +67,10 @@ final class CasAttestation {
 
   Bytes mrEnclave() {
     return mrEnclave;
+  }
+
+  int securityVersion() {
+    return securityVersion;
   }
 
   String las() {
@@ -73,7 +84,7 @@ final class CasAttestation {
       synchronized (this) {
         q = quoted;
         if (q == null) {
-          q = new Quoted(requestQuote(), mrEnclave);
+          q = requestQuote();
           quoted = q;
         }
       }
@@ -81,7 +92,7 @@ final class CasAttestation {
     return q;
   }
 
-  private byte[] requestQuote() throws Unavailable {
+  private Quoted requestQuote() throws Unavailable {
     byte[] reportData;
     try {
       reportData = MessageDigest.getInstance("SHA-512").digest(publicKeyInfo);
@@ -92,7 +103,7 @@ final class CasAttestation {
         .put("mrenclave", mrEnclave.hex())
         .put("mrsigner", CasEnclave.MR_SIGNER.hex())
         .put("isvProdId", CasEnclave.PRODUCT_ID)
-        .put("isvSvn", CasEnclave.SECURITY_VERSION)
+        .put("isvSvn", securityVersion)
         .put("debug", true)
         .put("reportData", HEX.formatHex(reportData))
         .toString();
@@ -126,7 +137,8 @@ final class CasAttestation {
           + (n != null ? n.path("error").asText("no reason given") : "no reason given"));
     }
     try {
-      return Base64.getDecoder().decode(n.get("quote").asText());
+      return new Quoted(Base64.getDecoder().decode(n.get("quote").asText()), mrEnclave,
+          n.path("platformId").asText("unknown"));
     } catch (IllegalArgumentException e) {
       throw new Unavailable("the LAS at " + las + " sent a quote that is not base64");
     }

@@ -81,17 +81,14 @@ public final class CasServer implements AutoCloseable {
   private final SessionRoutes sessionRoutes;
   private final dev.clave.policy.protect.SessionEncryptionKeyPair encryptionKey;
   private final AttestationRoutes attestationRoutes;
+  private final dev.clave.cas.backup.BackupRegistrar backups;
   private final AtomicBoolean ready = new AtomicBoolean();
 
-  private CasServer(CasConfig config, CasIdentity identity, CasStore store, Provisioning provisioning, AuditLog audit) {
+  private CasServer(CasConfig config, CasIdentity identity, CasStore store, Provisioning provisioning, AuditLog audit,
+      CasAttestation selfAttestation) {
     this.config = config;
     this.identity = identity;
-    try {
-      this.selfAttestation = config.las() == null ? null
-          : new CasAttestation(config.las(), identity.certificate().getPublicKey().getEncoded());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    this.selfAttestation = selfAttestation;
     this.provisioning = provisioning;
     this.audit = audit;
     this.store = store;
@@ -102,6 +99,13 @@ public final class CasServer implements AutoCloseable {
     dev.clave.attestation.verify.QuoteVerifier verifier = verifier(config.verification());
     this.attestationRoutes = new AttestationRoutes(
         new Attestation(verifier, sessions, java.time.Clock.systemUTC()), audit, metrics);
+    this.backups = new dev.clave.cas.backup.BackupRegistrar(verifier, this::ownQuote,
+        identity.certificate().getPublicKey().getEncoded(), (spki, keyHash, platformId) -> {
+          if (!(store instanceof dev.clave.cas.store.SqliteCasStore sqlite)) {
+            throw new IllegalStateException("backup registration is implemented for the SQLite store only");
+          }
+          sqlite.registerBackup(spki, keyHash, platformId);
+        }, java.time.Clock.systemUTC());
     io.micrometer.core.instrument.FunctionCounter.builder("clave_cas_collateral_cache_hits", verifier,
             v -> v.collateralCacheStats().hits())
         .description("attestations whose collateral was verified before").register(metrics);
@@ -132,6 +136,19 @@ public final class CasServer implements AutoCloseable {
 
   /** Opens (or creates) the state directory and identity, and starts both listeners. */
   public static CasServer start(CasConfig config) throws IOException {
+    return start(config, CasEnclave.SECURITY_VERSION);
+  }
+
+  /**
+   * Tests only: a CAS whose quote claims ISVSVN {@code securityVersion} instead of this build's, to test backup
+   * admission. In simulation the LAS quotes what the CAS claims anyway; on SGX the ISVSVN is the signed enclave's.
+   */
+  public static CasServer startClaimingSecurityVersionForTesting(CasConfig config, int securityVersion)
+      throws IOException {
+    return start(config, securityVersion);
+  }
+
+  private static CasServer start(CasConfig config, int securityVersion) throws IOException {
     // Before any TLS context exists: the handshake's X25519 and ECDSA P-256 then run on Clave's fast code
     // (about a quarter of the JDK provider's cost; see ClaveCryptoProvider).
     if (ClaveCryptoProvider.install()) {
@@ -140,7 +157,20 @@ public final class CasServer implements AutoCloseable {
     Path dir = config.stateDir();
     createPrivateDirectory(dir);
     CasIdentity loaded = CasIdentity.loadOrCreate(dir, config.tlsNames());
-    CasStore store = ConfiguredStore.open(config.store(), dir, platformIdentity());
+    CasAttestation selfAttestation = config.las() == null ? null
+        : new CasAttestation(config.las(), loaded.certificate().getPublicKey().getEncoded(), securityVersion);
+    // A copy of a primary's database opens here if this CAS is registered as its backup (issue #7).
+    String platform = "unknown (no LAS)";
+    if (selfAttestation != null) {
+      try {
+        platform = selfAttestation.quote().platformId();
+      } catch (CasAttestation.Unavailable e) {
+        platform = "unknown (" + e.getMessage() + ")";
+      }
+    }
+    CasStore store = ConfiguredStore.open(config.store(), dir, platformIdentity(),
+        new dev.clave.cas.store.BackupIdentity(loaded.keyHash().toString(), loaded.privateKey(),
+            loaded.certificate().getPublicKey().getEncoded(), platform));
     AuditLog audit;
     Provisioning provisioning;
     CasIdentity identity;
@@ -156,7 +186,7 @@ public final class CasServer implements AutoCloseable {
     }
     CasServer cas;
     try {
-      cas = new CasServer(config, identity, store, provisioning, audit);
+      cas = new CasServer(config, identity, store, provisioning, audit, selfAttestation);
     } catch (RuntimeException e) {
       audit.close();
       store.close();
@@ -310,6 +340,7 @@ public final class CasServer implements AutoCloseable {
     r.post("/v1/provision", this::provision);
     r.post("/v1/owner/config", this::updateConfig);
     r.get("/v1/audit-log", this::auditLog);
+    r.post("/v1/cas/backups", this::registerBackup);
     sessionRoutes.register(r);
   }
 
@@ -331,7 +362,7 @@ public final class CasServer implements AutoCloseable {
           .put("mrenclave", q.mrEnclave().hex())
           .put("mrsigner", CasEnclave.MR_SIGNER.hex())
           .put("isvProdId", CasEnclave.PRODUCT_ID)
-          .put("isvSvn", CasEnclave.SECURITY_VERSION)
+          .put("isvSvn", a.securityVersion())
           .put("reportData", "SHA-512(SubjectPublicKeyInfo of the CAS key)")
           .toString());
     } catch (CasAttestation.Unavailable e) {
@@ -410,6 +441,62 @@ public final class CasServer implements AutoCloseable {
       LOG.warn("provisioning refused for client {}: {}", client.get(), e.kind());
       error(res, e.kind() == Provisioning.ProvisioningException.Kind.ALREADY_PROVISIONED ? Status.CONFLICT_409 : Status.FORBIDDEN_403,
           e.getMessage());
+    }
+  }
+
+  /** The own quote for {@link dev.clave.cas.backup.BackupRegistrar}: none without a LAS. */
+  private byte[] ownQuote() throws dev.clave.cas.backup.CasQuoteCheck.Refused {
+    CasAttestation a = selfAttestation;
+    if (a == null) {
+      throw new dev.clave.cas.backup.CasQuoteCheck.Refused("this CAS was started without a LAS (cas serve --las"
+          + " HOST:PORT), so it cannot compare a backup's signer, security version and TCB with its own: a primary"
+          + " without a LAS cannot register backups");
+    }
+    try {
+      return a.quote().quote();
+    } catch (CasAttestation.Unavailable e) {
+      throw new dev.clave.cas.backup.CasQuoteCheck.Refused(e.getMessage());
+    }
+  }
+
+  /**
+   * {@code POST /v1/cas/backups} {"address": "host[:port]", "tolerate": ["C", "G", "S"]}, owner only: attests
+   * the backup CAS and records the store's key wrapped for it (see {@link dev.clave.cas.backup.BackupRegistrar}).
+   * 200 {"keyHash", "platformId", "tcb", "isvSvn"}; 422 with the reason when the backup is not admissible.
+   */
+  private void registerBackup(ServerRequest req, ServerResponse res) {
+    var client = clientKeyHash(req);
+    var owner = provisioning.owner();
+    if (client.isEmpty() || owner.isEmpty() || !owner.get().keyHash().equals(client.get())) {
+      error(res, Status.FORBIDDEN_403, "only the CAS owner may register backups");
+      return;
+    }
+    if (!(store instanceof dev.clave.cas.store.SqliteCasStore)) {
+      error(res, Status.NOT_IMPLEMENTED_501, "backup registration is implemented for the SQLite store only"
+          + " (PostgreSQL replicas share their database's key through [store] key_dir for now)");
+      return;
+    }
+    var body = jsonBody(req, res);
+    if (body == null) {
+      return;
+    }
+    String address = body.path("address").asText("");
+    if (address.isBlank()) {
+      error(res, Status.BAD_REQUEST_400, "give the backup CAS's address");
+      return;
+    }
+    java.util.Set<String> tol = new java.util.HashSet<>();
+    body.path("tolerate").forEach(t -> tol.add(t.asText()));
+    var tolerance = new dev.clave.cas.backup.CasQuoteCheck.Tolerance(tol.contains("C"), tol.contains("G"), tol.contains("S"));
+    try {
+      var r = backups.register(address, tolerance);
+      LOG.info("backup CAS registered: key hash {}, platform {}, TCB {}, ISVSVN {}", r.keyHash(), r.platformId(),
+          r.tcb(), r.isvSvn());
+      json(res, Status.OK_200, JSON.createObjectNode().put("keyHash", r.keyHash()).put("platformId", r.platformId())
+          .put("tcb", r.tcb()).put("isvSvn", r.isvSvn()).toString());
+    } catch (dev.clave.cas.backup.CasQuoteCheck.Refused e) {
+      LOG.warn("backup registration of {} refused: {}", address, e.getMessage());
+      error(res, Status.create(422, "Unprocessable Content"), e.getMessage());
     }
   }
 

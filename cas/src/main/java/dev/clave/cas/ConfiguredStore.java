@@ -12,10 +12,11 @@ import java.nio.file.Path;
 final class ConfiguredStore {
   private ConfiguredStore() {}
 
-  static CasStore open(CasConfig.Store store, Path stateDir, byte[] platformIdentity) {
+  static CasStore open(CasConfig.Store store, Path stateDir, byte[] platformIdentity,
+      dev.clave.cas.store.BackupIdentity backup) {
     SimulationSealer sealer = SimulationSealer.open(stateDir, platformIdentity);
     return switch (store.kind()) {
-      case SQLITE -> SqliteCasStore.open(stateDir, sealer);
+      case SQLITE -> SqliteCasStore.open(stateDir, sealer, backup);
       case POSTGRES -> {
         // The replicas' shared data key: sealed in the key directory (its own sealing secret in simulation).
         Path keyDir = store.keyDir() != null ? store.keyDir().toAbsolutePath() : stateDir.toAbsolutePath();

@@ -3,21 +3,19 @@ package dev.clave.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clave.attestation.Bytes;
-import dev.clave.attestation.TcbStatus;
 import dev.clave.attestation.collateral.CollateralBundle;
 import dev.clave.attestation.collateral.CollateralException;
 import dev.clave.attestation.collateral.PcsCollateralSource;
 import dev.clave.attestation.quote.EnclaveReport;
 import dev.clave.attestation.verify.QuoteVerifier;
 import dev.clave.attestation.verify.TrustedRoot;
-import dev.clave.attestation.verify.Verdict;
 import dev.clave.cas.CasEnclave;
+import dev.clave.cas.backup.CasQuoteCheck;
 import dev.clave.cas.client.CasClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -128,26 +126,21 @@ final class CasAttestOptions {
     } catch (IllegalArgumentException e) {
       throw new NotTrustworthy("the CAS's quote is not base64");
     }
-    Verdict v = verifier().verify(quote, Instant.now());
-    if (!v.verified()) {
-      throw new NotTrustworthy("its quote does not verify: " + v.reason() + ": " + v.message());
+    CasQuoteCheck.Attested v;
+    try {
+      v = CasQuoteCheck.verify(verifier(), quote, serverKey(res), Instant.now());
+      CasQuoteCheck.checkTcb(v.tcb(), new CasQuoteCheck.Tolerance(configurationNeeded, outOfDate, swHardeningNeeded));
+    } catch (CasQuoteCheck.Refused e) {
+      throw new NotTrustworthy(e.getMessage());
     }
-    if (!(v.body() instanceof EnclaveReport report)) {
-      throw new NotTrustworthy("its quote is not an SGX enclave quote");
-    }
-    byte[] spki = serverKey(res);
-    if (!MessageDigest.isEqual(report.reportData().toByteArray(), sha512(spki))) {
-      throw new NotTrustworthy("the quote's report data is not SHA-512 of the key this connection presented:"
-          + " the quote belongs to another key");
-    }
-    checkTcb(v.tcbStatus());
+    EnclaveReport report = v.report();
     if (report.debug() && !debug) {
       throw new NotTrustworthy("the CAS runs in debug mode (its memory is not protected; every simulated CAS does);"
           + " accept it for testing with --only_for_testing-debug");
     }
     checkIdentity(report);
     return "MRENCLAVE " + report.mrEnclave().hex() + ", platform " + v.platformId().hexUpper() + ", TCB "
-        + v.tcbStatus().jsonName() + " (root: " + v.root() + ")";
+        + v.tcb().jsonName() + " (root: " + v.root() + ")";
   }
 
   private QuoteVerifier verifier() {
@@ -176,33 +169,6 @@ final class CasAttestOptions {
     return b.collateralSource(p.build()).build();
   }
 
-  private void checkTcb(TcbStatus status) throws NotTrustworthy {
-    boolean ok = switch (status) {
-      case UP_TO_DATE -> true;
-      case SW_HARDENING_NEEDED -> swHardeningNeeded;
-      case CONFIGURATION_NEEDED -> configurationNeeded;
-      case CONFIGURATION_AND_SW_HARDENING_NEEDED -> configurationNeeded && swHardeningNeeded;
-      case OUT_OF_DATE -> outOfDate;
-      case OUT_OF_DATE_CONFIGURATION_NEEDED -> outOfDate && configurationNeeded;
-      case REVOKED -> false;
-    };
-    if (!ok) {
-      throw new NotTrustworthy("the CAS's platform TCB is " + status.jsonName()
-          + (status == TcbStatus.REVOKED ? "" : "; accept it with " + flagsFor(status)));
-    }
-  }
-
-  private static String flagsFor(TcbStatus s) {
-    return switch (s) {
-      case SW_HARDENING_NEEDED -> "-S";
-      case CONFIGURATION_NEEDED -> "-C";
-      case CONFIGURATION_AND_SW_HARDENING_NEEDED -> "-C -S";
-      case OUT_OF_DATE -> "-G";
-      case OUT_OF_DATE_CONFIGURATION_NEEDED -> "-G -C";
-      default -> "";
-    };
-  }
-
   private void checkIdentity(EnclaveReport report) throws NotTrustworthy {
     if (!mrEnclaves.isEmpty()) {
       for (String m : mrEnclaves) {
@@ -221,15 +187,10 @@ final class CasAttestOptions {
       }
       int product = isvProdId != null ? isvProdId : CasEnclave.PRODUCT_ID;
       int minSvn = isvSvn != null ? isvSvn : CasEnclave.SECURITY_VERSION;
-      if (!report.mrSigner().equals(signer)) {
-        throw new NotTrustworthy("the CAS's signer (MRSIGNER " + report.mrSigner().hex() + ") is not the expected "
-            + signer.hex());
-      }
-      if (report.isvProdId() != product) {
-        throw new NotTrustworthy("the CAS's product ID is " + report.isvProdId() + ", not " + product);
-      }
-      if (report.isvSvn() < minSvn) {
-        throw new NotTrustworthy("the CAS's security version " + report.isvSvn() + " is older than " + minSvn);
+      try {
+        CasQuoteCheck.checkSigner(report, signer, product, minSvn);
+      } catch (CasQuoteCheck.Refused e) {
+        throw new NotTrustworthy(e.getMessage());
       }
       return;
     }
@@ -245,14 +206,6 @@ final class CasAttestOptions {
       return chain[chain.length - 1].getPublicKey().getEncoded(); // the pinned key (KeyHashPinning checked it)
     } catch (javax.net.ssl.SSLPeerUnverifiedException | java.util.NoSuchElementException e) {
       throw new NotTrustworthy("the connection to the CAS has no server certificate");
-    }
-  }
-
-  private static byte[] sha512(byte[] b) {
-    try {
-      return MessageDigest.getInstance("SHA-512").digest(b);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError("SHA-512 is required of every JDK", e);
     }
   }
 }

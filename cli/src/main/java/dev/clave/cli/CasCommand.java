@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
       CasCommand.Serve.class,
       CasProvisionCommand.class,
       CasAttestCommand.class,
+      CasRegisterBackupCommand.class,
       CasProvisionCommand.UpdateConfig.class,
       CasAuditCommands.Show.class,
       CasAuditCommands.Verify.class

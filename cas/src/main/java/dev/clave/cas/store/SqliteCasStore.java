@@ -61,6 +61,12 @@ public final class SqliteCasStore extends AbstractCasStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(SqliteCasStore.class);
   private static final int READERS = 4;
+  /**
+   * Backup registrations (issue #7): a plain table outside the head's digest, since a backup reads it before it
+   * knows the data key; each record is confidential and bound to its identity by {@link BackupKeyWrap}.
+   */
+  static final String BACKUP_TABLE = "backup_registrations";
+  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
   private static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
   private static final List<String> SCHEMA = List.of(
@@ -78,6 +84,8 @@ public final class SqliteCasStore extends AbstractCasStore {
   private final Path keyStorePath;
   private final DirectoryLock lock;
   private final byte[] sealedDataKey;
+  /** Unseals {@link #sealedDataKey} again when a backup is registered (the data key is not kept in memory). */
+  private final Sealer sealer;
   private final Connection writer;
   private final BlockingQueue<Connection> readers;
   /** Every row's digest term: the authority reads are checked against (written only under {@link #writeLock}). */
@@ -94,6 +102,7 @@ public final class SqliteCasStore extends AbstractCasStore {
     this.keyStorePath = o.keyStorePath;
     this.lock = o.lock;
     this.sealedDataKey = o.sealed;
+    this.sealer = o.sealer;
     this.writer = o.writer;
     this.readers = o.readers;
     this.index = o.index;
@@ -114,9 +123,27 @@ public final class SqliteCasStore extends AbstractCasStore {
    * @throws StoreException if the files cannot be read or written, or another process has the store open
    */
   public static SqliteCasStore open(Path stateDir, Sealer sealer) {
+    return open(stateDir, sealer, null);
+  }
+
+  /**
+   * As {@link #open(Path, Sealer)}, for a CAS that may be a registered backup (issue #7): when the state directory
+   * holds a database (a copy of a primary's {@value #DATABASE_FILE}) and no key store, the store's key material is taken from the database's backup
+   * registration for {@code backup}'s key hash, unwrapped with its private key, and sealed into a new key store.
+   * Rollback witnessing then starts from the state found: the new key store vouches for the copy's head as it is
+   * (the backup cannot know a newer state of the primary), and from then on refuses anything older.
+   *
+   * <p>Without a registration for this CAS the copy is refused (a {@link StoreIntegrityException} naming the
+   * store, this CAS's key hash and platform, and {@code clave cas register-backup}). An existing key store is never
+   * replaced this way: a CAS with state of its own does not become someone's backup (an operator turning a fresh,
+   * unprovisioned CAS into a backup removes its {@value #DATABASE_FILE} and {@value #KEY_STORE_FILE} first).
+   *
+   * @param backup this CAS's key, or null for a CAS that opens only its own store
+   */
+  public static SqliteCasStore open(Path stateDir, Sealer sealer, BackupIdentity backup) {
     Opening o = new Opening(stateDir.toAbsolutePath());
     try {
-      o.run(sealer);
+      o.run(sealer, backup);
       SqliteCasStore store = new SqliteCasStore(o);
       LOG.info("CAS store {} opened at state version {} ({} rows checked)", o.dir, o.head.version(), o.index.size());
       return store;
@@ -145,6 +172,7 @@ public final class SqliteCasStore extends AbstractCasStore {
     final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     final ConcurrentSkipListMap<RowKey, byte[]> index = new ConcurrentSkipListMap<>();
     Head head;
+    Sealer sealer;
 
     Opening(Path dir) {
       this.dir = dir;
@@ -152,13 +180,16 @@ public final class SqliteCasStore extends AbstractCasStore {
       this.keyStorePath = dir.resolve(KEY_STORE_FILE);
     }
 
-    void run(Sealer sealer) {
+    void run(Sealer sealer, BackupIdentity backup) {
+      this.sealer = sealer;
       try {
         SecureFiles.createPrivateDirectory(dir);
         lock = DirectoryLock.acquire(dir, LOCK_FILE, "the CAS store");
         boolean databasePresent = present(dbPath) || present(dir.resolve(DATABASE_FILE + "-wal"));
         if (Files.exists(keyStorePath)) {
           readKeyStore(sealer);
+        } else if (databasePresent && backup != null && databaseStoreId() != null) {
+          adoptRegisteredStore(sealer, backup, databaseStoreId());
         } else if (databasePresent) {
           throw new StoreIntegrityException("found the database " + dbPath + " but no key store " + keyStorePath
               + ": without its key store the database can be neither decrypted nor verified. Restore the key"
@@ -190,6 +221,80 @@ public final class SqliteCasStore extends AbstractCasStore {
       } catch (SQLException e) {
         throw new StoreException("cannot open the CAS database " + dbPath + ": " + e.getMessage(), e);
       }
+    }
+
+    /** The store id in the database's head row, or null if it has none (not read with any key: not trusted). */
+    private byte[] databaseStoreId() throws SQLException {
+      try (Connection c = connect(true)) {
+        if (!hasTable(c, "head")) {
+          return null;
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT store_id FROM head")) {
+          Object v = rs.next() ? rs.getObject(1) : null;
+          return v instanceof byte[] b && b.length == StoreKeys.STORE_ID_LENGTH ? b : null;
+        }
+      }
+    }
+
+    /**
+     * Takes the key material of the copied store {@code storeId} from its registration for {@code backup}, and
+     * writes this CAS's key store for it at the head found (checked with that key, like every row afterwards).
+     */
+    private void adoptRegisteredStore(Sealer sealer, BackupIdentity backup, byte[] storeId)
+        throws SQLException, IOException {
+      String store = "store " + HEX.formatHex(storeId);
+      String fix = ". Register this CAS on the primary (as the owner: clave cas register-backup THIS_CAS_ADDR --cas"
+          + " PRIMARY), copy its database again, and restart this CAS";
+      BackupKeyWrap.Wrapped w = null;
+      try (Connection c = connect(true)) {
+        if (hasTable(c, BACKUP_TABLE)) {
+          try (PreparedStatement ps = c.prepareStatement("SELECT platform_id, store_id, eph_spki, ct FROM "
+              + BACKUP_TABLE + " WHERE key_hash = ?")) {
+            ps.setString(1, backup.keyHash());
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                w = new BackupKeyWrap.Wrapped(rs.getString(1), rs.getBytes(2), rs.getBytes(3), rs.getBytes(4));
+              }
+            }
+          }
+        }
+      }
+      if (w == null) {
+        throw new StoreIntegrityException("the database " + dbPath + " is a copy of " + store + ", which has no"
+            + " backup registration for this CAS (key hash " + backup.keyHash() + ", platform " + backup.platform()
+            + "): this CAS cannot open it" + fix);
+      }
+      if (w.storeId() == null || !MessageDigest.isEqual(w.storeId(), storeId)) {
+        throw new StoreIntegrityException("the database " + dbPath + ": the backup registration for key hash "
+            + backup.keyHash() + " is for another store than " + store + fix);
+      }
+      DataKeySource.KeyMaterial km = BackupKeyWrap.unwrap(w, backup.privateKey(), backup.publicKeyInfo(),
+          backup.keyHash()).orElseThrow(() -> new StoreIntegrityException("the database " + dbPath + ": the backup"
+              + " registration of " + store + " for key hash " + backup.keyHash() + " does not open with this CAS's"
+              + " key (made for another key, or changed)" + fix));
+      byte[] payload = KeyStoreFile.payload(km.dataKey(), km.storeId());
+      byte[] sealedNew;
+      try {
+        keys = new StoreKeys(km.dataKey(), km.storeId());
+        sealedNew = sealer.seal(payload, KeyStoreFile.SEAL_AAD);
+      } finally {
+        Arrays.fill(payload, (byte) 0);
+        km.wipe();
+      }
+      Head found;
+      try (Connection c = connect(true); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT format, store_id, version, digest, prev_mac, mac FROM head")) {
+        if (!rs.next()) {
+          throw new StoreIntegrityException("the database " + dbPath + " has no head row");
+        }
+        found = checkedHead(keys, rs, "the database " + dbPath, keyStorePath.toString());
+      }
+      SecureFiles.writeAtomically(keyStorePath, KeyStoreFile.encode(keys, sealedNew, found.version(), found.mac()));
+      sealed = sealedNew;
+      keyStoreVersion = found.version();
+      keyStoreHeadMac = found.mac();
+      LOG.warn("CAS store {}: opened a copy of {} as its registered backup (key hash {}); rollback witnessing starts"
+          + " at the copy's state version {}", dir, store, backup.keyHash(), found.version());
     }
 
     private static boolean present(Path p) throws IOException {
@@ -362,6 +467,50 @@ public final class SqliteCasStore extends AbstractCasStore {
   @Override
   public long stateVersion() {
     return withOpenStore(() -> head.version());
+  }
+
+  /**
+   * Records the store's key material wrapped for a backup CAS ({@link BackupKeyWrap}) in the database, replacing
+   * an earlier registration of the same key hash. The caller has attested the backup: this only wraps and stores.
+   * Not a state change (the head does not move); a copy of the database taken after it opens on that backup.
+   */
+  public void registerBackup(byte[] backupSpki, String keyHash, String platformId) {
+    withOpenStore(() -> {
+      writeLock.lock();
+      byte[] payload = null;
+      KeyStoreFile.Payload p = null;
+      try {
+        payload = sealer.unseal(sealedDataKey, KeyStoreFile.SEAL_AAD);
+        p = KeyStoreFile.parsePayload(payload);
+        BackupKeyWrap.Wrapped w = BackupKeyWrap.wrap(backupSpki, keyHash, platformId, p.dataKey(), p.storeId());
+        try (Statement s = writer.createStatement()) {
+          s.execute("CREATE TABLE IF NOT EXISTS " + BACKUP_TABLE + " (key_hash TEXT NOT NULL PRIMARY KEY,"
+              + " platform_id TEXT NOT NULL, store_id BLOB NOT NULL, eph_spki BLOB NOT NULL, ct BLOB NOT NULL) STRICT");
+        }
+        try (PreparedStatement ps = writer.prepareStatement("INSERT OR REPLACE INTO " + BACKUP_TABLE
+            + " (key_hash, platform_id, store_id, eph_spki, ct) VALUES (?, ?, ?, ?, ?)")) {
+          ps.setString(1, keyHash);
+          ps.setString(2, platformId);
+          ps.setBytes(3, w.storeId());
+          ps.setBytes(4, w.ephemeralSpki());
+          ps.setBytes(5, w.ct());
+          ps.executeUpdate();
+        }
+        return null;
+      } catch (SQLException e) {
+        throw new StoreException("cannot record the backup registration in " + dir + ": " + e.getMessage(), e);
+      } catch (Bytes.MalformedException e) {
+        throw new StoreIntegrityException("the key store of " + dir + " unseals to a malformed payload");
+      } finally {
+        if (payload != null) {
+          Arrays.fill(payload, (byte) 0);
+        }
+        if (p != null) {
+          Arrays.fill(p.dataKey(), (byte) 0);
+        }
+        writeLock.unlock();
+      }
+    });
   }
 
   /**
