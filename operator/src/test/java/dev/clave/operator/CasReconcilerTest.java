@@ -54,12 +54,12 @@ class CasReconcilerTest {
 
   /** What the StatefulSet controller would report once the pod runs the current template and is ready. */
   private static void markReady(String name, String revision) {
-    client.apps().statefulSets().inNamespace(NS).withName(name).editStatus(s -> {
+    MockCluster.retryOnConflict(() -> client.apps().statefulSets().inNamespace(NS).withName(name).editStatus(s -> {
       s.setStatus(new StatefulSetStatusBuilder().withReplicas(1).withReadyReplicas(1).withUpdatedReplicas(1)
           .withCurrentReplicas(1).withCurrentRevision(revision).withUpdateRevision(revision)
           .withObservedGeneration(s.getMetadata().getGeneration()).build());
       return s;
-    });
+    }));
   }
 
   @Test
@@ -103,10 +103,10 @@ class CasReconcilerTest {
 
     String pvcUid = pvc.getMetadata().getUid();
     String pvcVersion = pvc.getMetadata().getResourceVersion();
-    client.resources(Cas.class).inNamespace(NS).withName("cas").edit(c -> {
+    MockCluster.retryOnConflict(() -> client.resources(Cas.class).inNamespace(NS).withName("cas").edit(c -> {
       c.getSpec().setImage("clave:1.1");
       return c;
-    });
+    }));
     eventually().until(() -> "clave:1.1".equals(sts("cas").getSpec().getTemplate().getSpec().getContainers().get(0).getImage()));
     assertThat(sts("cas").getSpec().getTemplate().getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName())
         .isEqualTo("cas-db");

@@ -140,11 +140,11 @@ class LasReconcilerTest {
         .as("what clave platforms --namespace prints").containsExactly(ID_A, ID_B.toUpperCase());
     assertThat(dev.clave.operator.las.LasPlatforms.in(client, "elsewhere")).isEmpty();
 
-    client.resources(Las.class).withName("las").edit(l -> {
+    MockCluster.retryOnConflict(() -> client.resources(Las.class).withName("las").edit(l -> {
       l.getSpec().setHostPort(port + 1);
       l.getSpec().setImage("clave:2.1");
       return l;
-    });
+    }));
     eventually().until(() -> daemonSet(client, NAMESPACE, "las-las").getSpec().getTemplate().getSpec().getContainers().get(0)
         .getPorts().get(0).getHostPort() == port + 1);
     Container rolled = daemonSet(client, NAMESPACE, "las-las").getSpec().getTemplate().getSpec().getContainers().get(0);

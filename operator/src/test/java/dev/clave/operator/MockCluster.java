@@ -31,14 +31,31 @@ public final class MockCluster {
     return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).ignoreExceptions();
   }
 
+  /**
+   * Runs an edit again when the API server answers 409: the operator may update the same object (its status)
+   * between the test's read and write, as any controller may in a real cluster.
+   */
+  public static void retryOnConflict(Runnable edit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        edit.run();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 20) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** What the DaemonSet controller would report once {@code n} nodes run the current template. */
   public static void markDaemonSetReady(KubernetesClient client, String namespace, String name, int n) {
-    client.apps().daemonSets().inNamespace(namespace).withName(name).editStatus(ds -> {
+    retryOnConflict(() -> client.apps().daemonSets().inNamespace(namespace).withName(name).editStatus(ds -> {
       ds.setStatus(new DaemonSetStatusBuilder().withDesiredNumberScheduled(n).withCurrentNumberScheduled(n)
           .withNumberReady(n).withNumberAvailable(n).withUpdatedNumberScheduled(n)
           .withObservedGeneration(ds.getMetadata().getGeneration()).build());
       return ds;
-    });
+    }));
   }
 
   public static DaemonSet daemonSet(KubernetesClient client, String namespace, String name) {

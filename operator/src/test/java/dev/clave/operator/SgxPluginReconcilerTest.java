@@ -91,10 +91,10 @@ class SgxPluginReconcilerTest {
     assertThat(healthy.getStatus().getServingReplicaRatio()).isEqualTo("2/2");
     assertThat(healthy.getStatus().getObservedGeneration()).isEqualTo(healthy.getMetadata().getGeneration());
 
-    client.resources(SgxPlugin.class).withName("sgx").edit(p -> {
+    MockCluster.retryOnConflict(() -> client.resources(SgxPlugin.class).withName("sgx").edit(p -> {
       p.getSpec().setImage("registry.example/clave:1.1");
       return p;
-    });
+    }));
     eventually().until(() -> daemonSet(client, NAMESPACE, "sgx-sgx-plugin").getSpec().getTemplate().getSpec()
         .getContainers().get(0).getImage().equals("registry.example/clave:1.1"));
 
