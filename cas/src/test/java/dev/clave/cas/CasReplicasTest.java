@@ -50,12 +50,15 @@ class CasReplicasTest {
     platformId = SimInit.quote(sim, SimInit.QuoteOptions.defaults()).platformId().hex();
   }
 
+  private PostgresDatabase db;
+  private ClientIdentity me;
+
   @BeforeEach
   void startTwoReplicas() throws Exception {
-    PostgresDatabase db = PostgresCluster.shared().newDatabase();
+    db = PostgresCluster.shared().newDatabase();
     a = start(db, "a");
     b = start(db, "b");
-    ClientIdentity me = ClientIdentity.generate();
+    me = ClientIdentity.generate();
     viaA = CasClient.connect("127.0.0.1:" + a.clientPort(), a.identity().keyHash(), me);
     viaB = CasClient.connect("127.0.0.1:" + b.clientPort(), b.identity().keyHash(), me);
   }
@@ -163,6 +166,76 @@ class CasReplicasTest {
         assertThat(JSON.readTree(attest(via, "race/app").body()).get("config").get("environment").get("GREETING")
             .asText()).isEqualTo(winnerGreeting);
       }
+    }
+  }
+
+  @Test
+  void aKilledReplicaLosesNothingItAcknowledged() throws Exception {
+    // Replica k in its own JVM, killed with SIGKILL while it is writing: no shutdown hook, no close.
+    Path kState = root.resolve("k");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), ReplicaProcess.class.getName(),
+        kState.toString(), root.resolve("shared-key").toString(), sim.toString(), db.url(), db.user())
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("CLAVE_CAS_DB_PASSWORD", db.password());
+    Process k = pb.start();
+    List<String> acknowledged = new ArrayList<>();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(
+          new java.io.InputStreamReader(k.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      String ready = out.readLine();
+      while (ready != null && !ready.startsWith("READY ")) {
+        ready = out.readLine();
+      }
+      assertThat(ready).as("replica k started").isNotNull();
+      String[] f = ready.split(" ");
+      CasClient viaK = CasClient.connect("127.0.0.1:" + f[1], dev.clave.policy.protect.KeyHash.parse(f[2]), me);
+      try (ExecutorService writer = Executors.newSingleThreadExecutor()) {
+        Future<?> writing = writer.submit(() -> {
+          for (int i = 0; ; i++) {
+            String name = "acked-" + i;
+            HttpResponse<String> r;
+            try {
+              r = viaK.post("/session", "application/yaml", policy(name, null, "v" + i));
+            } catch (java.io.IOException killed) {
+              return null; // the replica died under this request: not acknowledged
+            }
+            if (r.statusCode() == 201) {
+              synchronized (acknowledged) {
+                acknowledged.add(name);
+              }
+            }
+          }
+        });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+          synchronized (acknowledged) {
+            return acknowledged.size() >= 20;
+          }
+        });
+        k.destroyForcibly().waitFor();
+        writing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      k.destroyForcibly();
+    }
+    List<String> acked;
+    synchronized (acknowledged) {
+      acked = List.copyOf(acknowledged);
+    }
+    assertThat(acked).hasSizeGreaterThanOrEqualTo(20);
+    // Every session k acknowledged is served by the surviving replica ...
+    for (String name : acked) {
+      assertThat(viaB.get("/v1/sessions/" + name).statusCode()).as(name).isEqualTo(200);
+    }
+    // ... and by k itself once restarted on its old state: it catches up instead of refusing.
+    PostgresDatabase same = db;
+    try (CasServer restarted = start(same, "k")) {
+      CasClient again = CasClient.connect("127.0.0.1:" + restarted.clientPort(), restarted.identity().keyHash(), me);
+      for (String name : acked) {
+        assertThat(again.get("/v1/sessions/" + name).statusCode()).as(name).isEqualTo(200);
+      }
+      assertThat(JSON.readTree(attest(restarted, acked.get(0) + "/app").body()).get("config").get("environment")
+          .get("GREETING").asText()).isEqualTo("v0");
     }
   }
 
