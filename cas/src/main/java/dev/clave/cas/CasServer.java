@@ -492,10 +492,15 @@ public final class CasServer implements AutoCloseable {
       var r = backups.register(address, tolerance);
       LOG.info("backup CAS registered: key hash {}, platform {}, TCB {}, ISVSVN {}", r.keyHash(), r.platformId(),
           r.tcb(), r.isvSvn());
+      audit.append(AuditEvent.builder(AuditEventType.BACKUP_REGISTERED).clientKeyHash(client.get())
+          .detail("backupKeyHash", String.valueOf(r.keyHash())).detail("platformId", String.valueOf(r.platformId()))
+          .detail("tcb", String.valueOf(r.tcb())).detail("isvSvn", String.valueOf(r.isvSvn())).build());
       json(res, Status.OK_200, JSON.createObjectNode().put("keyHash", r.keyHash()).put("platformId", r.platformId())
           .put("tcb", r.tcb()).put("isvSvn", r.isvSvn()).toString());
     } catch (dev.clave.cas.backup.CasQuoteCheck.Refused e) {
       LOG.warn("backup registration of {} refused: {}", address, e.getMessage());
+      audit.append(AuditEvent.builder(AuditEventType.BACKUP_REFUSED).clientKeyHash(client.get())
+          .detail("address", address).reason(e.getMessage()).build());
       error(res, Status.create(422, "Unprocessable Content"), e.getMessage());
     }
   }

@@ -122,6 +122,9 @@ class CasRegisterBackupCommandTest {
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("Backup CAS registered").contains(backupKeyHash)
             .contains("platform " + lasBackup.platformId());
+        CliRun log = CliRun.of("cas", "audit-log", "--from", "0", "--cas", primaryAddr);
+        assertThat(log.exitCode()).as(log.err()).isZero();
+        assertThat(log.out()).contains("BACKUP_REGISTERED").contains(backupKeyHash);
       }
     } // closing checkpoints the primary's WAL into cas.db
 
@@ -166,6 +169,8 @@ class CasRegisterBackupCommandTest {
       assertThat(r.err()).contains("backup registration refused (422)")
           .contains("is not admissible: the CAS's security version 1 is older than 2");
       assertThat(r.out()).doesNotContain("Backup CAS registered");
+      assertThat(CliRun.of("cas", "audit-log", "--from", "0", "--cas", addr).out())
+          .contains("BACKUP_REFUSED").contains("security version 1 is older than 2");
     }
   }
 

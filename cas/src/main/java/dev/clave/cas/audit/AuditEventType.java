@@ -19,5 +19,9 @@ public enum AuditEventType {
   /** An attested service got its configuration. */
   ATTESTATION_ALLOWED,
   /** An attestation was refused; the entry's reasons say why. */
-  ATTESTATION_REFUSED
+  ATTESTATION_REFUSED,
+  /** A backup CAS was attested and the store's key wrapped for it. */
+  BACKUP_REGISTERED,
+  /** A backup CAS was not admitted; the entry's reasons say why. */
+  BACKUP_REFUSED
 }
