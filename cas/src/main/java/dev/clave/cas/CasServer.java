@@ -83,6 +83,8 @@ public final class CasServer implements AutoCloseable {
   private final AttestationRoutes attestationRoutes;
   private final dev.clave.cas.backup.BackupRegistrar backups;
   private final AtomicBoolean ready = new AtomicBoolean();
+  /** Null when snapshots are off (or the store is PostgreSQL). */
+  private final dev.clave.cas.backup.SnapshotScheduler snapshots;
 
   private CasServer(CasConfig config, CasIdentity identity, CasStore store, Provisioning provisioning, AuditLog audit,
       CasAttestation selfAttestation) {
@@ -117,6 +119,11 @@ public final class CasServer implements AutoCloseable {
     io.micrometer.core.instrument.Gauge.builder("clave_cas_store_state_version", store, CasStore::stateVersion)
         .description("writes since the store was created (the rollback-protected version)").register(metrics);
     this.requests = Counter.builder("clave_cas_requests").description("HTTP requests served").register(metrics);
+    CasConfig.Snapshots sc = config.snapshots();
+    this.snapshots = sc.enabled() && store instanceof dev.clave.cas.store.SqliteCasStore sqlite
+        ? new dev.clave.cas.backup.SnapshotScheduler(sqlite, sc.directory(), sc.interval(), sc.keep(),
+            java.time.Clock.systemUTC(), metrics)
+        : null;
     Tls clientTls = tls(TlsClientAuth.OPTIONAL);
     Tls enclaveTls = tls(TlsClientAuth.OPTIONAL);
     this.server = WebServer.builder()
@@ -168,6 +175,16 @@ public final class CasServer implements AutoCloseable {
         platform = "unknown (" + e.getMessage() + ")";
       }
     }
+    // A backup taking over: the newest intact snapshot's database goes into the state directory first.
+    java.util.Optional<dev.clave.cas.store.Snapshot> restored = java.util.Optional.empty();
+    if (config.snapshots().restoreFrom() != null) {
+      if (config.store().kind() != CasConfig.Store.Kind.SQLITE) {
+        throw new IllegalArgumentException("restoring a snapshot is for the embedded SQLite store; a PostgreSQL store"
+            + " is restored with PostgreSQL's tools");
+      }
+      restored = dev.clave.cas.backup.SnapshotRestore.prepare(dir, config.snapshots().restoreFrom(),
+          ConfiguredStore.sealer(dir, platformIdentity()), java.time.Clock.systemUTC());
+    }
     CasStore store = ConfiguredStore.open(config.store(), dir, platformIdentity(),
         new dev.clave.cas.store.BackupIdentity(loaded.keyHash().toString(), loaded.privateKey(),
             loaded.certificate().getPublicKey().getEncoded(), platform));
@@ -175,6 +192,11 @@ public final class CasServer implements AutoCloseable {
     Provisioning provisioning;
     CasIdentity identity;
     try {
+      if (restored.isPresent()) {
+        ((dev.clave.cas.store.SqliteCasStore) store).checkRestoredFrom(restored.get());
+        LOG.warn("restored snapshot {}: state version {}, {} sessions", restored.get().dir().getFileName(),
+            store.stateVersion(), store.listSessions("").size());
+      }
       provisioning = Provisioning.load(store, new SecureRandom());
       identity = withApiIdentity(loaded, dir, config, provisioning.owner().map(Provisioning.Owner::config).orElse(null));
       // Tree heads are signed with the CAS key: whoever pins the CAS by key hash can verify its audit log.
@@ -195,6 +217,9 @@ public final class CasServer implements AutoCloseable {
     audit.append(AuditEvent.builder(AuditEventType.CAS_STARTED).detail("keyHash", identity.keyHash().toString()).build());
     cas.server.start();
     cas.ready.set(true);
+    if (cas.snapshots != null) {
+      cas.snapshots.start();
+    }
     LOG.info("Clave CAS listening: client API on port {}, enclave API on port {}, state in {}",
         cas.clientPort(), cas.enclavePort(), dir.toAbsolutePath());
     LOG.warn("the CAS key is protected by the state directory's file permissions only (no SGX sealing in this build)");
@@ -644,13 +669,61 @@ public final class CasServer implements AutoCloseable {
     r.get("/health/live", (req, res) -> json(res, Status.OK_200, "{\"status\":\"UP\"}"));
     r.get("/health/ready", (req, res) -> {
       boolean up = ready.get();
-      json(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, "{\"status\":\"" + (up ? "UP" : "DOWN") + "\"}");
+      json(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, "{\"status\":\"" + (up ? "UP" : "DOWN") + "\""
+          + ",\"snapshots\":" + snapshotsJson() + "}");
+    });
+    // Not part of readiness: a CAS whose snapshots fail keeps serving; this is what alerts watch.
+    r.get("/health/snapshots", (req, res) -> {
+      boolean failing = snapshots != null
+          && snapshots.state().status() == dev.clave.cas.backup.SnapshotScheduler.Status.FAILED;
+      json(res, failing ? Status.SERVICE_UNAVAILABLE_503 : Status.OK_200, snapshotsJson());
     });
   }
 
   private void describe(ServerRequest req, ServerResponse res) {
     json(res, Status.OK_200, "{\"keyHash\":\"" + identity.keyHash() + "\",\"provisioned\":" + provisioning.provisioned()
-        + ",\"sessionEncryptionKey\":\"" + encryptionKey.publicKeyHex() + "\"}");
+        + ",\"sessionEncryptionKey\":\"" + encryptionKey.publicKeyHex() + "\",\"snapshots\":" + snapshotsJson() + "}");
+  }
+
+  /** {"status": Disabled|Initializing|Persisted|Failed, "timestamp", "version", "interval", "error"}. */
+  private String snapshotsJson() {
+    com.fasterxml.jackson.databind.node.ObjectNode o = SNAPSHOT_JSON.createObjectNode();
+    if (snapshots == null) {
+      o.put("status", dev.clave.cas.backup.SnapshotScheduler.Status.DISABLED.text());
+      return o.toString();
+    }
+    var st = snapshots.state();
+    o.put("status", st.status().text());
+    if (st.lastSnapshot() != null) {
+      o.put("timestamp", st.lastSnapshot().toString());
+      o.put("version", st.lastVersion());
+    }
+    o.put("interval", st.interval().toSeconds() + "s");
+    if (st.lastCheck() != null) {
+      o.put("checked", st.lastCheck().toString());
+    }
+    if (st.error() != null) {
+      o.put("error", st.error());
+    }
+    return o.toString();
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper SNAPSHOT_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** Takes a snapshot now, even if nothing changed ({@code SIGUSR1}); false when snapshots are off. */
+  public boolean requestSnapshot() {
+    if (snapshots == null) {
+      LOG.warn("a snapshot was requested, but snapshots are off (cas serve --snapshot-dir DIR)");
+      return false;
+    }
+    snapshots.requestNow();
+    return true;
+  }
+
+  /** The snapshot scheduler, if snapshots are on. */
+  public java.util.Optional<dev.clave.cas.backup.SnapshotScheduler> snapshots() {
+    return java.util.Optional.ofNullable(snapshots);
   }
 
   private static void json(ServerResponse res, Status status, String body) {
@@ -690,6 +763,16 @@ public final class CasServer implements AutoCloseable {
       audit.close();
     } catch (java.io.IOException | RuntimeException e) {
       LOG.error("the audit log did not close cleanly: {}", e.getMessage());
+    }
+    if (snapshots != null) {
+      try {
+        snapshots.takeNow(false); // writes since the last one are in a snapshot before the CAS is gone
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        LOG.error("the snapshot at shutdown failed: {}", e.getMessage());
+      }
+      snapshots.close();
     }
     metrics.close();
     store.close();
