@@ -83,11 +83,12 @@ public final class CasServer implements AutoCloseable {
   private final AttestationRoutes attestationRoutes;
   private final dev.clave.cas.backup.BackupRegistrar backups;
   private final AtomicBoolean ready = new AtomicBoolean();
+  private final RestoreDrill drill;
   /** Null when snapshots are off (or the store is PostgreSQL). */
   private final dev.clave.cas.backup.SnapshotScheduler snapshots;
 
   private CasServer(CasConfig config, CasIdentity identity, CasStore store, Provisioning provisioning, AuditLog audit,
-      CasAttestation selfAttestation) {
+      CasAttestation selfAttestation, dev.clave.cas.store.Sealer sealer, dev.clave.cas.store.BackupIdentity self) {
     this.config = config;
     this.identity = identity;
     this.selfAttestation = selfAttestation;
@@ -101,6 +102,8 @@ public final class CasServer implements AutoCloseable {
     dev.clave.attestation.verify.QuoteVerifier verifier = verifier(config.verification());
     this.attestationRoutes = new AttestationRoutes(
         new Attestation(verifier, sessions, java.time.Clock.systemUTC()), audit, metrics);
+    this.drill = new RestoreDrill(config.stateDir().resolve("restore-drills"), sealer, self, verifier, selfAttestation,
+        java.time.Clock.systemUTC());
     this.backups = new dev.clave.cas.backup.BackupRegistrar(verifier, this::ownQuote,
         identity.certificate().getPublicKey().getEncoded(), (spki, keyHash, platformId) -> {
           if (!(store instanceof dev.clave.cas.store.SqliteCasStore sqlite)) {
@@ -185,9 +188,9 @@ public final class CasServer implements AutoCloseable {
       restored = dev.clave.cas.backup.SnapshotRestore.prepare(dir, config.snapshots().restoreFrom(),
           ConfiguredStore.sealer(dir, platformIdentity()), java.time.Clock.systemUTC());
     }
-    CasStore store = ConfiguredStore.open(config.store(), dir, platformIdentity(),
-        new dev.clave.cas.store.BackupIdentity(loaded.keyHash().toString(), loaded.privateKey(),
-            loaded.certificate().getPublicKey().getEncoded(), platform));
+    var self = new dev.clave.cas.store.BackupIdentity(loaded.keyHash().toString(), loaded.privateKey(),
+        loaded.certificate().getPublicKey().getEncoded(), platform);
+    CasStore store = ConfiguredStore.open(config.store(), dir, platformIdentity(), self);
     AuditLog audit;
     Provisioning provisioning;
     CasIdentity identity;
@@ -208,7 +211,8 @@ public final class CasServer implements AutoCloseable {
     }
     CasServer cas;
     try {
-      cas = new CasServer(config, identity, store, provisioning, audit, selfAttestation);
+      cas = new CasServer(config, identity, store, provisioning, audit, selfAttestation,
+          ConfiguredStore.sealer(dir, platformIdentity()), self);
     } catch (RuntimeException e) {
       audit.close();
       store.close();
@@ -366,6 +370,7 @@ public final class CasServer implements AutoCloseable {
     r.post("/v1/owner/config", this::updateConfig);
     r.get("/v1/audit-log", this::auditLog);
     r.post("/v1/cas/backups", this::registerBackup);
+    r.post("/v1/cas/restore-drill", this::restoreDrill);
     sessionRoutes.register(r);
   }
 
@@ -466,6 +471,99 @@ public final class CasServer implements AutoCloseable {
       LOG.warn("provisioning refused for client {}: {}", client.get(), e.kind());
       error(res, e.kind() == Provisioning.ProvisioningException.Kind.ALREADY_PROVISIONED ? Status.CONFLICT_409 : Status.FORBIDDEN_403,
           e.getMessage());
+    }
+  }
+
+  /** The largest snapshot database a restore drill accepts. */
+  private static final long MAX_DRILL_DATABASE = 1L << 30;
+  private static final int MAX_DRILL_MANIFEST = 256 * 1024;
+
+  /**
+   * {@code POST /v1/cas/restore-drill} (application/octet-stream: u32 manifest length ‖ {@code snapshot.json} ‖
+   * {@code cas.db}), by the owner recorded in the snapshot: runs a {@link RestoreDrill} on this CAS. 200 with the
+   * report (passed or not), 403 not the snapshot's owner, 409 a drill is running, 400 a malformed upload.
+   */
+  private void restoreDrill(ServerRequest req, ServerResponse res) {
+    var client = clientKeyHash(req);
+    if (client.isEmpty()) {
+      error(res, Status.UNAUTHORIZED_401, "present the CLI identity of the snapshot's owner");
+      return;
+    }
+    if (drill.busy()) {
+      error(res, Status.CONFLICT_409, "a restore drill is running on this CAS; try again when it has finished");
+      return;
+    }
+    Path root = config.stateDir().resolve("restore-drills");
+    Path upload = root.resolve("upload-" + java.util.HexFormat.of().formatHex(new SecureRandom().generateSeed(8)));
+    try {
+      try {
+        RestoreDrill.createWorkRoot(root);
+        RestoreDrill.createWorkRoot(upload);
+        receiveSnapshot(req, upload);
+      } catch (IOException | IllegalArgumentException e) {
+        error(res, Status.BAD_REQUEST_400, "the snapshot upload is malformed: " + e.getMessage());
+        return;
+      }
+      RestoreDrill.Report r = drill.run(upload, client.get());
+      audit.append(AuditEvent.builder(AuditEventType.RESTORE_DRILL).clientKeyHash(client.get())
+          .detail("passed", String.valueOf(r.passed())).detail("snapshot", String.valueOf(r.snapshot()))
+          .detail("stateVersion", String.valueOf(r.stateVersion())).detail("sessions", String.valueOf(r.sessions()))
+          .reasons(r.problems()).build());
+      var n = JSON.createObjectNode();
+      n.put("passed", r.passed());
+      n.put("stateVersion", r.stateVersion());
+      n.put("created", r.created() == null ? null : r.created().toString());
+      n.put("recoveryPointSeconds", r.recoveryPointSeconds());
+      n.put("sessions", r.sessions());
+      n.put("sessionsRead", r.sessionsRead());
+      n.put("attestation", r.attestation());
+      r.problems().forEach(n.putArray("problems")::add);
+      n.put("durationMillis", r.durationMillis());
+      n.put("backupKeyHash", identity.keyHash().toString());
+      json(res, Status.OK_200, n.toString());
+    } catch (RestoreDrill.NotOwner e) {
+      error(res, Status.FORBIDDEN_403, e.getMessage());
+    } catch (IllegalStateException e) {
+      error(res, Status.CONFLICT_409, e.getMessage());
+    } finally {
+      try {
+        dev.clave.cas.store.SqliteCasStore.deleteTree(upload);
+      } catch (IOException e) {
+        LOG.warn("could not remove the drill upload {}: {}", upload, e.getMessage());
+      }
+    }
+  }
+
+  private static void receiveSnapshot(ServerRequest req, Path upload) throws IOException {
+    try (var in = req.content().inputStream()) {
+      byte[] len = in.readNBytes(4);
+      if (len.length != 4) {
+        throw new IOException("it is shorter than the 4-byte manifest length");
+      }
+      long n = java.nio.ByteBuffer.wrap(len).getInt() & 0xffffffffL;
+      if (n == 0 || n > MAX_DRILL_MANIFEST) {
+        throw new IOException("the manifest length is " + n + "; it must be 1 to " + MAX_DRILL_MANIFEST);
+      }
+      byte[] manifest = in.readNBytes((int) n);
+      if (manifest.length != n) {
+        throw new IOException("it ends inside the manifest");
+      }
+      java.nio.file.Files.write(upload.resolve(dev.clave.cas.store.Snapshot.MANIFEST_FILE), manifest);
+      long copied = 0;
+      byte[] buf = new byte[64 * 1024];
+      try (var out = java.nio.file.Files.newOutputStream(upload.resolve(dev.clave.cas.store.SqliteCasStore.DATABASE_FILE))) {
+        int r;
+        while ((r = in.read(buf)) > 0) {
+          copied += r;
+          if (copied > MAX_DRILL_DATABASE) {
+            throw new IOException("the database is larger than " + MAX_DRILL_DATABASE + " bytes");
+          }
+          out.write(buf, 0, r);
+        }
+      }
+      if (copied == 0) {
+        throw new IOException("it holds no database after the manifest");
+      }
     }
   }
 

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       CasProvisionCommand.class,
       CasAttestCommand.class,
       CasRegisterBackupCommand.class,
+      CasRestoreDrillCommand.class,
       CasProvisionCommand.UpdateConfig.class,
       CasAuditCommands.Show.class,
       CasAuditCommands.Verify.class

@@ -228,6 +228,44 @@ class CasSnapshotTest {
         .isInstanceOf(StoreException.class).hasMessageContaining("is not a directory");
   }
 
+  @Test
+  void aRestoreDrillPassesOnARegisteredBackupAndFailsOnADamagedSnapshotOrAnUnregisteredCas() throws Exception {
+    Path snaps = primaryWithSnapshots(List.of("shop", "bank"));
+    try (CasServer backup = CasServer.start(config("backup", lasBackup, null, null));
+        CasServer stranger = CasServer.start(config("stranger", lasBackup, null, null))) {
+      String on = "127.0.0.1:" + backup.clientPort();
+      CliRun ok = CliRun.of("cas", "restore-drill", "--snapshot", snaps.toString(), "--on", on, "-c",
+          backup.identity().keyHash().toString(), "--max-age", "1h");
+      assertThat(ok.exitCode()).as(ok.out() + ok.err()).isZero();
+      assertThat(ok.out()).contains("restore drill passed on " + on)
+          .contains("sessions read back: 2/2")
+          .contains("attestation: allowed (platform " + lasBackup.platformId() + ")")
+          .containsPattern("recovery point: \\d+s \\(snapshot \\d{8}T\\d{6}Z-v\\d+, state version \\d+\\)");
+      assertThat(backup.provisioningToken()).as("the drill leaves the backup as it was").isPresent();
+      assertThat(Files.list(dir.resolve("backup").resolve("restore-drills")).toList()).as("no scratch left").isEmpty();
+
+      CliRun unregistered = CliRun.of("cas", "restore-drill", "--snapshot", snaps.toString(), "--on",
+          "127.0.0.1:" + stranger.clientPort(), "-c", stranger.identity().keyHash().toString());
+      assertThat(unregistered.exitCode()).isEqualTo(1);
+      assertThat(unregistered.err()).contains("restore drill FAILED")
+          .contains("which has no backup registration for this CAS");
+
+      Path newest = Snapshot.list(snaps).get(0);
+      try (RandomAccessFile f = new RandomAccessFile(newest.resolve("cas.db").toFile(), "rw")) {
+        f.seek(100);
+        int b = f.read();
+        f.seek(100);
+        f.write(b ^ 0x40);
+      }
+      CliRun damaged = CliRun.of("cas", "restore-drill", "--snapshot", snaps.toString(), "--on", on, "-c",
+          backup.identity().keyHash().toString());
+      assertThat(damaged.exitCode()).isEqualTo(1);
+      assertThat(damaged.err()).contains("restore drill FAILED: the newest snapshot is damaged")
+          .contains("cas.db does not match the SHA-256 in the manifest")
+          .contains("a takeover now would restore the older");
+    }
+  }
+
   private static HttpResponse<String> http(CasServer cas, String path) throws Exception {
     HttpClient c = HttpClient.newBuilder().sslContext(TrustAll.context()).build();
     return c.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + cas.clientPort() + path)).build(),

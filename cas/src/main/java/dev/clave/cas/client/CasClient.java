@@ -99,6 +99,14 @@ public final class CasClient {
         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
+  /** A POST with any body and its own timeout (uploads). */
+  public HttpResponse<String> post(String path, String contentType, HttpRequest.BodyPublisher body, Duration timeout)
+      throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+            .header("Content-Type", contentType).POST(body).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
   public HttpResponse<String> post(String path, String contentType, String body) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
             .header("Content-Type", contentType)
