@@ -195,6 +195,15 @@ public final class CasServer implements AutoCloseable {
     Provisioning provisioning;
     CasIdentity identity;
     try {
+      CasIdentity kept = storeIdentity(store, loaded, dir, config.tlsNames());
+      if (kept != loaded) {
+        loaded = kept;
+        // Registrations made from now on wrap to this key, and a restore drill unwraps with it.
+        self = new dev.clave.cas.store.BackupIdentity(loaded.keyHash().toString(), loaded.privateKey(),
+            loaded.certificate().getPublicKey().getEncoded(), platform);
+        selfAttestation = selfAttestation == null ? null
+            : new CasAttestation(config.las(), loaded.certificate().getPublicKey().getEncoded(), securityVersion);
+      }
       if (restored.isPresent()) {
         ((dev.clave.cas.store.SqliteCasStore) store).checkRestoredFrom(restored.get());
         LOG.warn("restored snapshot {}: state version {}, {} sessions", restored.get().dir().getFileName(),
@@ -720,6 +729,32 @@ public final class CasServer implements AutoCloseable {
   }
 
   private static final String ENCRYPTION_KEY_BLOB = "session-encryption-key";
+  private static final String IDENTITY_KEY_BLOB = "cas-identity-key";
+
+  /**
+   * The CAS identity belongs to the store, not to the machine: the first CAS to open a store keeps its key there
+   * (encrypted like every value); a registered backup restoring the store, or another replica of a shared one,
+   * takes that key over. So the key hash owners, the CLI and the operator pinned survives a failover, and all
+   * replicas answer with one key hash.
+   */
+  private static CasIdentity storeIdentity(CasStore store, CasIdentity loaded, Path dir, List<String> names)
+      throws IOException {
+    var kept = store.getBlob(IDENTITY_KEY_BLOB);
+    if (kept.isEmpty()) {
+      store.putBlob(IDENTITY_KEY_BLOB, loaded.privateKeyPkcs8());
+      return loaded;
+    }
+    if (java.security.MessageDigest.isEqual(kept.get(), loaded.privateKeyPkcs8())) {
+      return loaded;
+    }
+    CasIdentity adopted = CasIdentity.adopt(loaded, dir, kept.get(), names);
+    if (adopted == loaded) {
+      return loaded;
+    }
+    LOG.warn("this CAS took over the identity kept in its store: key hash {} (it was {}); clients that pinned {}"
+        + " keep working", adopted.keyHash(), loaded.keyHash(), adopted.keyHash());
+    return adopted;
+  }
 
   /** The X25519 key policies are encrypted to: made on first start, kept in the (encrypted) store. */
   private static dev.clave.policy.protect.SessionEncryptionKeyPair sessionEncryptionKey(CasStore store) {

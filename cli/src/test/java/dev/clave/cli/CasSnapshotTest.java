@@ -41,6 +41,7 @@ class CasSnapshotTest {
   @TempDir Path dir;
   private static LasServer lasPrimary;
   private static LasServer lasBackup;
+  private String primaryKeyHash;
 
   @BeforeAll
   static void platforms() throws Exception {
@@ -120,6 +121,7 @@ class CasSnapshotTest {
     Path snaps = dir.resolve("snapshots");
     try (CasServer primary = CasServer.start(config("primary", lasPrimary, snaps, null))) {
       String addr = provision(primary);
+      primaryKeyHash = primary.identity().keyHash().toString();
       try (CasServer backup = CasServer.start(config("backup", lasBackup, null, null))) {
         CliRun r = CliRun.of("cas", "register-backup", "127.0.0.1:" + backup.clientPort(), "--cas", addr, "-SCG");
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
@@ -149,10 +151,13 @@ class CasSnapshotTest {
 
     try (CasServer backup = CasServer.start(config("backup", lasBackup, null, snaps))) {
       assertThat(backup.provisioningToken()).as("the snapshot carries the primary's owner").isEmpty();
+      assertThat(backup.identity().keyHash().toString()).as("and its identity: pinned clients keep working")
+          .isEqualTo(primaryKeyHash);
       readsBack(backup, sessions);
     }
     // Restarted with the same option, the backup keeps its (now own) state and restores nothing again.
     try (CasServer again = CasServer.start(config("backup", lasBackup, null, snaps))) {
+      assertThat(again.identity().keyHash().toString()).isEqualTo(primaryKeyHash);
       readsBack(again, sessions);
     }
   }
@@ -169,6 +174,10 @@ class CasSnapshotTest {
   void aDamagedNewestSnapshotIsSkippedAndAnAlteredManifestIsRefused() throws Exception {
     Path snaps = primaryWithSnapshots(List.of("shop"));
     Path good = Snapshot.list(snaps).get(0);
+    // A second state directory with the registered backup's key (before a restore replaces it by the primary's).
+    Files.createDirectories(dir.resolve("backup2"));
+    Files.copy(dir.resolve("backup").resolve("cas-key.pem"), dir.resolve("backup2").resolve("cas-key.pem"));
+    Files.copy(dir.resolve("backup").resolve("cas-cert.pem"), dir.resolve("backup2").resolve("cas-cert.pem"));
     // A newer snapshot whose database lost a byte: skipped, the older intact one restores.
     Path damaged = snaps.resolve("29991231T235959Z-v99");
     copyTree(good, damaged);
@@ -185,16 +194,12 @@ class CasSnapshotTest {
     }
 
     // A manifest that claims a newer time (digests still right): caught by its MAC once the store is open.
-    SqliteTree.delete(dir.resolve("backup2"));
     Path altered = dir.resolve("altered");
     copyTree(good, altered);
     Path manifest = altered.resolve("snapshot.json");
     String json = Files.readString(manifest);
     Files.writeString(manifest, json.replaceFirst("\"created\" : \"[^\"]+\"", "\"created\" : \"2999-01-01T00:00:00Z\""));
     assertThat(Files.readString(manifest)).isNotEqualTo(json);
-    Files.createDirectories(dir.resolve("backup2"));
-    Files.copy(dir.resolve("backup").resolve("cas-key.pem"), dir.resolve("backup2").resolve("cas-key.pem"));
-    Files.copy(dir.resolve("backup").resolve("cas-cert.pem"), dir.resolve("backup2").resolve("cas-cert.pem"));
     assertThatThrownBy(() -> CasServer.start(config("backup2", lasBackup, null, altered)).close())
         .isInstanceOf(StoreIntegrityException.class)
         .hasMessageContaining("does not verify under the store's key");
