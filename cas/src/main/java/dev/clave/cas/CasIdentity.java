@@ -108,16 +108,7 @@ public final class CasIdentity {
   static CasIdentity adopt(CasIdentity current, Path dir, byte[] pkcs8, List<String> names) throws IOException {
     try {
       PrivateKey pk = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-      if (!(pk instanceof java.security.interfaces.ECPrivateKey ec)) {
-        throw new GeneralSecurityException("the stored CAS key is not an EC key");
-      }
-      var spec = new org.bouncycastle.jce.spec.ECNamedCurveSpec("secp256r1",
-          org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("secp256r1").getCurve(),
-          org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("secp256r1").getG(),
-          org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("secp256r1").getN());
-      var q = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("secp256r1").getG().multiply(ec.getS()).normalize();
-      java.security.PublicKey pub = KeyFactory.getInstance("EC").generatePublic(new java.security.spec.ECPublicKeySpec(
-          new java.security.spec.ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()), spec));
+      java.security.PublicKey pub = publicKeyOf(pk);
       if (KeyHash.of(pub.getEncoded()).equals(current.keyHash())) {
         return current; // the same key, encoded differently
       }
@@ -128,6 +119,27 @@ public final class CasIdentity {
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IOException("the CAS identity kept in the store is unusable: " + e.getMessage(), e);
     }
+  }
+
+  /** The key hash of the PKCS#8 P-256 key {@code pkcs8} (the identity a store keeps). */
+  static KeyHash keyHashOfPkcs8(byte[] pkcs8) throws GeneralSecurityException {
+    try {
+      return KeyHash.of(publicKeyOf(KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8)))
+          .getEncoded());
+    } catch (IllegalArgumentException e) {
+      throw new GeneralSecurityException("not a P-256 key: " + e.getMessage());
+    }
+  }
+
+  private static java.security.PublicKey publicKeyOf(PrivateKey pk) throws GeneralSecurityException {
+    if (!(pk instanceof java.security.interfaces.ECPrivateKey ec)) {
+      throw new GeneralSecurityException("the stored CAS key is not an EC key");
+    }
+    var curve = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("secp256r1");
+    var spec = new org.bouncycastle.jce.spec.ECNamedCurveSpec("secp256r1", curve.getCurve(), curve.getG(), curve.getN());
+    var q = curve.getG().multiply(ec.getS()).normalize();
+    return KeyFactory.getInstance("EC").generatePublic(new java.security.spec.ECPublicKeySpec(
+        new java.security.spec.ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()), spec));
   }
 
   /** The private key as PKCS#8 DER (kept in the encrypted store, so it travels with the store). */

@@ -380,6 +380,7 @@ public final class CasServer implements AutoCloseable {
     r.get("/v1/audit-log", this::auditLog);
     r.post("/v1/cas/backups", this::registerBackup);
     r.post("/v1/cas/restore-drill", this::restoreDrill);
+    r.post("/v1/cas/restore-drills", this::remoteDrill);
     sessionRoutes.register(r);
   }
 
@@ -540,6 +541,57 @@ public final class CasServer implements AutoCloseable {
       } catch (IOException e) {
         LOG.warn("could not remove the drill upload {}: {}", upload, e.getMessage());
       }
+    }
+  }
+
+  /**
+   * {@code POST /v1/cas/restore-drills} {"address": "backup[:port]"}, owner only: sends this CAS's newest snapshot
+   * to that registered backup for a {@link RestoreDrill} ({@link RemoteDrill}) and returns its report (200), or
+   * 409 (no snapshots, none yet, no registered backup, damaged newest snapshot), 502 (the backup refused).
+   */
+  private void remoteDrill(ServerRequest req, ServerResponse res) {
+    var client = clientKeyHash(req);
+    var owner = provisioning.owner();
+    if (client.isEmpty() || owner.isEmpty() || !owner.get().keyHash().equals(client.get())) {
+      error(res, Status.FORBIDDEN_403, "only the CAS owner may start restore drills");
+      return;
+    }
+    if (snapshots == null || !(store instanceof dev.clave.cas.store.SqliteCasStore sqlite)) {
+      error(res, Status.CONFLICT_409, "this CAS takes no snapshots (cas serve --snapshot-dir DIR): there is nothing"
+          + " to drill");
+      return;
+    }
+    var body = jsonBody(req, res);
+    if (body == null) {
+      return;
+    }
+    String address = body.path("address").asText("");
+    if (address.isBlank()) {
+      error(res, Status.BAD_REQUEST_400, "give the backup CAS's address");
+      return;
+    }
+    try {
+      RemoteDrill.Answer a = RemoteDrill.run(snapshots.directory(), sqlite, identity, address);
+      com.fasterxml.jackson.databind.JsonNode report;
+      try {
+        report = JSON.readTree(a.body());
+      } catch (IOException e) {
+        report = null;
+      }
+      if (a.status() != 200 || report == null || !report.isObject()) {
+        String why = report != null ? report.path("error").asText(a.body()) : a.body();
+        LOG.error("restore drill on {} refused by the backup ({}): {}", address, a.status(), why);
+        error(res, Status.create(502, "Bad Gateway"), "the backup CAS at " + address + " refused the drill ("
+            + a.status() + "): " + why);
+        return;
+      }
+      var n = (com.fasterxml.jackson.databind.node.ObjectNode) report;
+      n.put("snapshot", a.snapshot().dir().getFileName().toString());
+      LOG.info("restore drill of snapshot {} on {}: {}", a.snapshot().dir().getFileName(), address,
+          n.path("passed").asBoolean() ? "passed" : "FAILED");
+      json(res, Status.OK_200, n.toString());
+    } catch (RemoteDrill.Refused e) {
+      error(res, Status.CONFLICT_409, e.getMessage());
     }
   }
 
@@ -729,7 +781,7 @@ public final class CasServer implements AutoCloseable {
   }
 
   private static final String ENCRYPTION_KEY_BLOB = "session-encryption-key";
-  private static final String IDENTITY_KEY_BLOB = "cas-identity-key";
+  static final String IDENTITY_KEY_BLOB = "cas-identity-key";
 
   /**
    * The CAS identity belongs to the store, not to the machine: the first CAS to open a store keeps its key there

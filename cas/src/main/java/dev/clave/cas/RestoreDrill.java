@@ -104,10 +104,8 @@ final class RestoreDrill {
       }
       try (SqliteCasStore store = SqliteCasStore.open(work, sealer, self)) {
         store.checkRestoredFrom(snap);
-        var owner = store.provisioningState();
-        if (owner.isEmpty() || !(owner.get() instanceof ProvisioningState.Provisioned p)
-            || !p.ownerKeyHash().equals(requester)) {
-          throw new NotOwner("only the owner of the CAS in this snapshot may drill it");
+        if (!mayDrill(store, requester)) {
+          throw new NotOwner("only the owner of the CAS in this snapshot, or that CAS itself, may drill it");
         }
         SessionService service = new SessionService(store, clock, new SecureRandom());
         List<String> names = store.listSessions("");
@@ -135,6 +133,20 @@ final class RestoreDrill {
         LOG.warn("could not remove the restore drill's scratch directory {}: {}", work, e.getMessage());
       }
       running.unlock();
+    }
+  }
+
+  /** The snapshot's owner, or the CAS whose snapshot it is (the identity kept in its store). */
+  private static boolean mayDrill(SqliteCasStore store, KeyHash requester) {
+    var owner = store.provisioningState();
+    if (owner.isPresent() && owner.get() instanceof ProvisioningState.Provisioned p && p.ownerKeyHash().equals(requester)) {
+      return true;
+    }
+    var kept = store.getBlob(CasServer.IDENTITY_KEY_BLOB);
+    try {
+      return kept.isPresent() && CasIdentity.keyHashOfPkcs8(kept.get()).equals(requester);
+    } catch (java.security.GeneralSecurityException e) {
+      return false;
     }
   }
 

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code clave cas restore-drill --snapshot DIR --on BACKUP_ADDR}, as the owner: proves that the newest snapshot
- * restores. The backup CAS restores it into scratch space as it would to take over, reads every session back and
+ * restores. Without {@code --snapshot}, the primary ({@code --cas}, default the CLI config's CAS) sends its own
+ * newest snapshot to the backup (one of its registered backups) — how the backup controller drills on a schedule. The backup CAS restores it into scratch space as it would to take over, reads every session back and
  * attests once through the restored store; then the recovery point (the snapshot's age) is reported. Exit 0 the
  * drill passed (and the recovery point is within {@code --max-age}), 1 it failed, 2 usage.
  */
@@ -39,9 +40,14 @@ final class CasRestoreDrillCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--snapshot", required = true, paramLabel = "DIR",
-      description = "the snapshot directory (cas serve --snapshot-dir), or one snapshot in it")
+  @Option(names = "--snapshot", paramLabel = "DIR",
+      description = "the snapshot directory (cas serve --snapshot-dir), or one snapshot in it; without it, the"
+          + " primary (--cas) sends its newest snapshot")
   Path snapshots;
+
+  @Option(names = "--cas", paramLabel = "ADDR",
+      description = "the primary CAS, when it sends its own snapshot (default: the CLI config's default CAS)")
+  String primary;
 
   @Option(names = "--on", required = true, paramLabel = "BACKUP_ADDR",
       description = "a registered backup CAS: host[:port] (port 8081 by default)")
@@ -69,6 +75,9 @@ final class CasRestoreDrillCommand implements Callable<Integer> {
       throw new Errors.UserError(e.getMessage());
     }
     CliConfig config = CliConfig.loadOrCreate(CliConfig.location(System.getenv()));
+    if (snapshots == null) {
+      return throughPrimary(config, limit, out, err);
+    }
     KeyHash pin;
     try {
       pin = keyHash != null ? KeyHash.parse(keyHash) : config.keyHash(backup).orElseThrow(() -> new Errors.UserError(
@@ -118,6 +127,34 @@ final class CasRestoreDrillCommand implements Callable<Integer> {
           + (n != null ? n.path("error").asText(res.body()) : res.body()));
       return 1;
     }
+    return report(n, newest.dir().getFileName().toString(), limit, out, err);
+  }
+
+  private int throughPrimary(CliConfig config, Duration limit, PrintWriter out, PrintWriter err) throws Exception {
+    String addr = primary != null ? primary : config.defaultCas().orElseThrow(
+        () -> new Errors.UserError("no CAS given and the CLI config has no default CAS: use --cas ADDR, or --snapshot DIR"));
+    KeyHash pin = config.keyHash(addr).orElseThrow(() -> new Errors.UserError(
+        "the CLI config does not know the CAS " + addr + " (provision it, or add it with its key hash)"));
+    out.println("restore drill: the CAS " + addr + " sends its newest snapshot to the backup CAS " + backup);
+    out.flush();
+    HttpResponse<String> res = CasClient.connect(addr, pin, config.identity()).post("/v1/cas/restore-drills",
+        "application/json", HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("address", backup).toString()),
+        Duration.ofMinutes(10));
+    JsonNode n;
+    try {
+      n = JSON.readTree(res.body());
+    } catch (java.io.IOException e) {
+      n = null;
+    }
+    if (res.statusCode() != 200 || n == null || !n.has("passed")) {
+      err.println("restore drill FAILED: " + (n != null ? n.path("error").asText(res.body()) : res.body())
+          + " (" + res.statusCode() + ")");
+      return 1;
+    }
+    return report(n, n.path("snapshot").asText(), limit, out, err);
+  }
+
+  private int report(JsonNode n, String snapshotName, Duration limit, PrintWriter out, PrintWriter err) {
     if (json) {
       out.println(n.toPrettyString());
     }
@@ -135,7 +172,7 @@ final class CasRestoreDrillCommand implements Callable<Integer> {
     }
     out.println("restore drill passed on " + backup + ": " + summary);
     out.println("recovery point: " + SnapshotRestore.age(Duration.ofSeconds(Math.max(0, age))) + " (snapshot "
-        + newest.dir().getFileName() + ", state version " + n.path("stateVersion").asLong() + ")");
+        + snapshotName + ", state version " + n.path("stateVersion").asLong() + ")");
     if (limit != null && age > limit.toSeconds()) {
       err.println("restore drill FAILED: the recovery point " + SnapshotRestore.age(Duration.ofSeconds(age))
           + " is older than --max-age " + maxAge + ": snapshots are not being taken (check the CAS's"

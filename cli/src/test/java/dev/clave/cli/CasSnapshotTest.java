@@ -271,6 +271,30 @@ class CasSnapshotTest {
     }
   }
 
+  @Test
+  void thePrimarySendsItsNewestSnapshotToARegisteredBackupOnly() throws Exception {
+    Path snaps = dir.resolve("snapshots");
+    try (CasServer primary = CasServer.start(config("primary", lasPrimary, snaps, null));
+        CasServer backup = CasServer.start(config("backup", lasBackup, null, null));
+        CasServer stranger = CasServer.start(config("stranger", lasBackup, null, null))) {
+      String addr = provision(primary);
+      String on = "127.0.0.1:" + backup.clientPort();
+      CliRun r = CliRun.of("cas", "register-backup", on, "--cas", addr, "-SCG");
+      assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+      createSession("shop", addr);
+      assertThat(scheduler(primary).takeNow(false)).isPresent();
+
+      CliRun ok = CliRun.of("cas", "restore-drill", "--on", on, "--cas", addr);
+      assertThat(ok.exitCode()).as(ok.out() + ok.err()).isZero();
+      assertThat(ok.out()).contains("sends its newest snapshot").contains("restore drill passed on " + on)
+          .contains("sessions read back: 1/1").contains("attestation: allowed");
+
+      CliRun unregistered = CliRun.of("cas", "restore-drill", "--on", "127.0.0.1:" + stranger.clientPort(), "--cas", addr);
+      assertThat(unregistered.exitCode()).isEqualTo(1);
+      assertThat(unregistered.err()).contains("restore drill FAILED: cannot reach a registered backup CAS at");
+    }
+  }
+
   private static HttpResponse<String> http(CasServer cas, String path) throws Exception {
     HttpClient c = HttpClient.newBuilder().sslContext(TrustAll.context()).build();
     return c.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + cas.clientPort() + path)).build(),

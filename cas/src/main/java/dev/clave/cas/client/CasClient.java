@@ -45,6 +45,11 @@ public final class CasClient {
         .build());
   }
 
+  /** {@code path} at the CAS at {@code address} (as {@link #connect} reads addresses). */
+  public static URI connectUri(String address, String path) {
+    return baseUri(address).resolve(path);
+  }
+
   static URI baseUri(String address) {
     String a = address.strip();
     if (a.startsWith("https://")) {
