@@ -169,6 +169,8 @@ public final class CasFailoverBench {
         Thread.sleep(o.warmup * 1000L);
         long before = clients.successes.get();
         double rate = clients.rateOverLast(5);
+        double p50 = clients.p50OverLast(5);
+        String load = loadAverage();
 
         long t0 = System.nanoTime();
         clients.killedAt = t0;
@@ -208,7 +210,10 @@ public final class CasFailoverBench {
             readBack++;
           }
         }
-        System.out.printf("before the kill: %d attestations, %.0f/s over the last 5 s%n", before, rate);
+        System.out.printf("before the kill: %d attestations, %.0f/s and p50 %.0f ms over the last 5 s; load average %s%n",
+            before, rate, p50, load);
+        System.out.println("the backup CAS's start (its log, from the JVM's launch):");
+        backup.printStartup();
         System.out.println("| step | from kill | duration |");
         System.out.println("|---|---:|---:|");
         row("primary killed (SIGKILL)", t0, t0, t0);
@@ -217,8 +222,10 @@ public final class CasFailoverBench {
         row("backup CAS started (JVM + CAS, READY)", t0, tRestored, tStarted);
         row("first attestation at the backup", t0, tStarted, tFirst);
         row("every client attested at the backup", t0, tStarted, tAll);
-        System.out.printf("failed attempts: %d (attempts made between the kill and the last client's recovery: %d);"
-            + " sessions read back on the backup: %d/%d%n", failed, attemptsInGap, readBack, names.size());
+        System.out.printf("failed attempts: %d (attempts made between the kill and the last client's recovery: %d; each"
+            + " client retries every %d ms); attestations not served in the gap at the pre-kill rate: ~%.0f;"
+            + " sessions read back on the backup: %d/%d%n", failed, attemptsInGap, o.retryMs, rate * s(t0, tFirst),
+            readBack, names.size());
         return String.format("scenario A (backup, %s restore): primary killed at t0; backup serving after %.2f s"
             + " (detect %.2f s, restore %.2f s, start %.2f s, first attestation %.2f s; all %d clients after %.2f s);"
             + " %d attestation attempts failed during the gap; %d/%d sessions read back", o.restore, s(t0, tFirst),
@@ -274,6 +281,8 @@ public final class CasFailoverBench {
       Thread.sleep(o.warmup * 1000L);
       long before = clients.successes.get();
       double rate = clients.rateOverLast(5);
+      double p50 = clients.p50OverLast(5);
+      String load = loadAverage();
       long t0 = System.nanoTime();
       clients.killedAt = t0;
       a.kill();
@@ -291,8 +300,8 @@ public final class CasFailoverBench {
           readBack++;
         }
       }
-      System.out.printf("before the kill: %d attestations, %.0f/s over the last 5 s (both replicas); after: %.0f/s"
-          + " (replica b alone)%n", before, rate, after);
+      System.out.printf("before the kill: %d attestations, %.0f/s and p50 %.0f ms over the last 5 s (both replicas);"
+          + " load average %s; after: %.0f/s (replica b alone)%n", before, rate, p50, load, after);
       System.out.printf("every client attested again %.3f s after the kill; failed attempts %d; sessions read back on b:"
           + " %d/%d%n", s(t0, tAll), failed, readBack, names.size());
       return String.format("scenario B (2 replicas, PostgreSQL): replica a killed at t0; every client attesting again"
@@ -449,6 +458,13 @@ public final class CasFailoverBench {
       }
     }
 
+    /** Median latency of the successful attestations that ended in the last {@code seconds}, in ms. */
+    double p50OverLast(int seconds) {
+      long since = System.nanoTime() - seconds * 1_000_000_000L;
+      long[] l = log.stream().filter(e -> e[2] == 1 && e[1] >= since).mapToLong(e -> e[1] - e[0]).sorted().toArray();
+      return l.length == 0 ? Double.NaN : l[l.length / 2] / 1e6;
+    }
+
     double rateOverLast(int seconds) {
       long since = System.nanoTime() - seconds * 1_000_000_000L;
       long count = log.stream().filter(e -> e[2] == 1 && e[1] >= since).count();
@@ -574,6 +590,15 @@ public final class CasFailoverBench {
     return ctx;
   }
 
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "n/a";
+    }
+  }
+
   private static boolean reachable(int port) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(HOST, port), 200);
@@ -596,6 +621,22 @@ public final class CasFailoverBench {
     final int enclavePort;
     final KeyHash keyHash;
     final String token;
+    private long launchedMillis;
+    private List<String> startup = List.of();
+
+    /** The CAS's log up to READY, each line with its time since the JVM was launched. */
+    void printStartup() {
+      for (String line : startup) {
+        String at = "";
+        try {
+          at = String.format("+%6.3f s  ", (java.time.Instant.parse(line.substring(0, line.indexOf(' '))).toEpochMilli()
+              - launchedMillis) / 1e3);
+        } catch (RuntimeException notTimed) {
+          // a line without a timestamp
+        }
+        System.out.println("  " + at + (line.length() > 160 ? line.substring(0, 160) + "…" : line));
+      }
+    }
 
     private Node(Process process, String[] ready) {
       this.process = process;
@@ -618,10 +659,13 @@ public final class CasFailoverBench {
       ProcessBuilder pb = new ProcessBuilder(command)
           .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".err").toFile()));
       pb.environment().putAll(env);
+      long launched = System.currentTimeMillis();
       Process p = pb.start();
       BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       List<String> tail = new ArrayList<>();
+      List<String> all = new ArrayList<>();
       for (String line = r.readLine(); line != null; line = r.readLine()) {
+        all.add(line);
         if (line.startsWith("READY ")) {
           Thread drain = new Thread(() -> {
             try {
@@ -634,7 +678,11 @@ public final class CasFailoverBench {
           });
           drain.setDaemon(true);
           drain.start();
-          return new Node(p, line.split(" "));
+          Node node = new Node(p, line.split(" "));
+          node.launchedMillis = launched;
+          node.startup = new ArrayList<>(all);
+          node.startup.add(java.time.Instant.ofEpochMilli(System.currentTimeMillis()) + " READY (read by the bench)");
+          return node;
         }
         tail.add(line);
         if (tail.size() > 20) {
