@@ -70,7 +70,8 @@ import javax.net.ssl.X509TrustManager;
  * round of failures it waits {@code --retry-ms} before the next round.
  *
  * <pre>java -cp bench/target/clave-bench.jar dev.clave.bench.CasFailoverBench [--scenario A|B|both] [--clients 8]
- *     [--sessions 12] [--warmup 20] [--restore dead-disk|snapshot] [--snapshot-dir DIR] [--probe-ms 250]
+ *     [--sessions 12] [--warmup 20] [--restore dead-disk|snapshot] [--snapshot-dir DIR] [--snapshot-interval 10s]
+ *     [--probe-ms 250]
  *     [--probe-failures 2] [--retry-ms 50]</pre>
  */
 public final class CasFailoverBench {
@@ -85,7 +86,7 @@ public final class CasFailoverBench {
     String scenario = arg(args, "--scenario", "both");
     Options o = new Options(Integer.parseInt(arg(args, "--clients", "8")), Integer.parseInt(arg(args, "--sessions", "12")),
         Integer.parseInt(arg(args, "--warmup", "20")), arg(args, "--restore", "dead-disk"),
-        arg(args, "--snapshot-dir", null), Integer.parseInt(arg(args, "--probe-ms", "250")),
+        arg(args, "--snapshot-dir", null), arg(args, "--snapshot-interval", "10s"), Integer.parseInt(arg(args, "--probe-ms", "250")),
         Integer.parseInt(arg(args, "--probe-failures", "2")), Integer.parseInt(arg(args, "--retry-ms", "50")));
     if (!o.restore.equals("dead-disk") && !o.restore.equals("snapshot")) {
       throw new IllegalArgumentException("--restore dead-disk|snapshot, not " + o.restore);
@@ -119,8 +120,8 @@ public final class CasFailoverBench {
     System.exit(0); // the PostgreSQL cluster is stopped by its shutdown hook
   }
 
-  private record Options(int clients, int sessions, int warmup, String restore, String snapshotDir, int probeMs,
-      int probeFailures, int retryMs) {}
+  private record Options(int clients, int sessions, int warmup, String restore, String snapshotDir,
+      String snapshotInterval, int probeMs, int probeFailures, int retryMs) {}
 
   // ---------------------------------------------------------------------------------------------- scenario A
 
@@ -134,10 +135,13 @@ public final class CasFailoverBench {
       Path backupState = work.resolve("backup");
       Path snapshots = o.snapshotDir != null ? Path.of(o.snapshotDir) : work.resolve("snapshots");
       Map<String, String> primaryEnv = new HashMap<>();
+      Map<String, String> backupEnv = new HashMap<>();
       if (o.restore.equals("snapshot")) {
-        // Until the CAS's snapshot option is settled here, the primary is told where to write them through the
-        // environment; --snapshot-dir points the bench at an existing directory instead.
+        // The primary snapshots its store (cas serve --snapshot-dir/--snapshot-interval); the backup restores the
+        // newest valid one itself at start (cas serve --restore-from).
         primaryEnv.put("CLAVE_CAS_SNAPSHOT_DIR", snapshots.toString());
+        primaryEnv.put("CLAVE_CAS_SNAPSHOT_INTERVAL", o.snapshotInterval);
+        backupEnv.put("CLAVE_CAS_RESTORE_FROM", snapshots.toString());
       }
       int[] bp = {freePort(), freePort()};
       Node primary = Node.start("primary", primaryState, 0, 0, HOST + ":" + lasPrimary.port(), primaryEnv);
@@ -171,6 +175,11 @@ public final class CasFailoverBench {
         double rate = clients.rateOverLast(5);
         double p50 = clients.p50OverLast(5);
         String load = loadAverage();
+        Path snapshot = null;
+        if (o.restore.equals("snapshot")) {
+          snapshot = awaitSnapshot(snapshots, 60);
+          System.out.println("newest snapshot before the kill: " + snapshot);
+        }
 
         long t0 = System.nanoTime();
         clients.killedAt = t0;
@@ -182,18 +191,21 @@ public final class CasFailoverBench {
           failures = reachable(primary.clientPort) ? 0 : failures + 1;
         }
         long tDetect = System.nanoTime();
+        String restored;
         if (o.restore.equals("dead-disk")) {
+          // A SIGKILLed SQLite database in WAL mode is consistent: cas.db and its WAL, opened together.
           Files.copy(primaryState.resolve("cas.db"), backupState.resolve("cas.db"), StandardCopyOption.REPLACE_EXISTING);
+          restored = "cas.db " + Files.size(backupState.resolve("cas.db")) / 1024 + " KiB";
           if (Files.exists(primaryState.resolve("cas.db-wal"))) {
             Files.copy(primaryState.resolve("cas.db-wal"), backupState.resolve("cas.db-wal"),
                 StandardCopyOption.REPLACE_EXISTING);
+            restored += " + cas.db-wal " + Files.size(backupState.resolve("cas.db-wal")) / 1024 + " KiB";
           }
         } else {
-          Path newest = newestSnapshot(snapshots);
-          Files.copy(newest.resolve("cas.db"), backupState.resolve("cas.db"), StandardCopyOption.REPLACE_EXISTING);
+          restored = "by the backup CAS at start from snapshot " + snapshot.getFileName();
         }
         long tRestored = System.nanoTime();
-        backup = Node.start("backup", backupState, bp[0], bp[1], HOST + ":" + lasBackup.port(), Map.of());
+        backup = Node.start("backup", backupState, bp[0], bp[1], HOST + ":" + lasBackup.port(), backupEnv);
         long tStarted = System.nanoTime();
         clients.awaitAllRecovered(60);
         long tFirst = clients.firstRecovery();
@@ -218,7 +230,7 @@ public final class CasFailoverBench {
         System.out.println("|---|---:|---:|");
         row("primary killed (SIGKILL)", t0, t0, t0);
         row("detected dead (" + o.probeFailures + " failed probes, every " + o.probeMs + " ms)", t0, t0, tDetect);
-        row("database restored (" + o.restore + ")", t0, tDetect, tRestored);
+        row("database restored (" + o.restore + ": " + restored + ")", t0, tDetect, tRestored);
         row("backup CAS started (JVM + CAS, READY)", t0, tRestored, tStarted);
         row("first attestation at the backup", t0, tStarted, tFirst);
         row("every client attested at the backup", t0, tStarted, tAll);
@@ -239,6 +251,22 @@ public final class CasFailoverBench {
         if (backup != null) {
           backup.stop();
         }
+      }
+    }
+  }
+
+  /** The newest snapshot in {@code dir}, waiting up to {@code seconds} for a first one. */
+  private static Path awaitSnapshot(Path dir, int seconds) throws Exception {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    while (true) {
+      try {
+        return newestSnapshot(dir);
+      } catch (IllegalStateException none) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(none.getMessage() + " after " + seconds + " s: does this CAS build take"
+              + " snapshots (CLAVE_CAS_SNAPSHOT_DIR)?");
+        }
+        Thread.sleep(200);
       }
     }
   }
