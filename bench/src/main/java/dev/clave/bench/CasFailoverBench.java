@@ -180,6 +180,8 @@ public final class CasFailoverBench {
           snapshot = awaitSnapshot(snapshots, 60);
           System.out.println("newest snapshot before the kill: " + snapshot);
         }
+        // Sessions acknowledged just before the kill: what a restore from an older copy loses.
+        List<String> late = createSessions(viaPrimary, 3, "late-");
 
         long t0 = System.nanoTime();
         clients.killedAt = t0;
@@ -222,6 +224,12 @@ public final class CasFailoverBench {
             readBack++;
           }
         }
+        int lateBack = 0;
+        for (String n : late) {
+          if (viaBackup.get("/v1/sessions/" + n).statusCode() == 200) {
+            lateBack++;
+          }
+        }
         System.out.printf("before the kill: %d attestations, %.0f/s and p50 %.0f ms over the last 5 s; load average %s%n",
             before, rate, p50, load);
         System.out.println("the backup CAS's start (its log, from the JVM's launch):");
@@ -236,13 +244,17 @@ public final class CasFailoverBench {
         row("every client attested at the backup", t0, tStarted, tAll);
         System.out.printf("failed attempts: %d (attempts made between the kill and the last client's recovery: %d; each"
             + " client retries every %d ms); attestations not served in the gap at the pre-kill rate: ~%.0f;"
-            + " sessions read back on the backup: %d/%d%n", failed, attemptsInGap, o.retryMs, rate * s(t0, tFirst),
-            readBack, names.size());
+            + " sessions read back on the backup: %d/%d, and %d/%d of those created just before the kill%n", failed,
+            attemptsInGap, o.retryMs, rate * s(t0, tFirst), readBack, names.size(), lateBack, late.size());
+        double restoreInStart = backup.between("restoring snapshot", "restored snapshot");
+        if (!Double.isNaN(restoreInStart)) {
+          System.out.printf("of the start, the snapshot restore (from the backup's log): %.3f s%n", restoreInStart);
+        }
         return String.format("scenario A (backup, %s restore): primary killed at t0; backup serving after %.2f s"
             + " (detect %.2f s, restore %.2f s, start %.2f s, first attestation %.2f s; all %d clients after %.2f s);"
-            + " %d attestation attempts failed during the gap; %d/%d sessions read back", o.restore, s(t0, tFirst),
-            s(t0, tDetect), s(tDetect, tRestored), s(tRestored, tStarted), s(tStarted, tFirst), o.clients, s(t0, tAll),
-            failed, readBack, names.size());
+            + " %d attestation attempts failed during the gap; %d/%d sessions read back (+ %d/%d created just before"
+            + " the kill)", o.restore, s(t0, tFirst), s(t0, tDetect), s(tDetect, tRestored), s(tRestored, tStarted),
+            s(tStarted, tFirst), o.clients, s(t0, tAll), failed, readBack, names.size(), lateBack, late.size());
       } finally {
         if (clients != null) {
           clients.stop();
@@ -358,9 +370,13 @@ public final class CasFailoverBench {
   }
 
   private static List<String> createSessions(CasClient cas, int n) throws Exception {
+    return createSessions(cas, n, "fo-");
+  }
+
+  private static List<String> createSessions(CasClient cas, int n, String prefix) throws Exception {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      String name = "fo-" + i;
+      String name = prefix + i;
       String policy = """
           name: %s
           version: "0.3"
@@ -651,6 +667,25 @@ public final class CasFailoverBench {
     final String token;
     private long launchedMillis;
     private List<String> startup = List.of();
+
+    /** Seconds between the first startup log lines containing {@code from} and {@code to}; NaN without them. */
+    double between(String from, String to) {
+      Long a = null;
+      Long b = null;
+      for (String line : startup) {
+        try {
+          long t = java.time.Instant.parse(line.substring(0, line.indexOf(' '))).toEpochMilli();
+          if (a == null && line.contains(from)) {
+            a = t;
+          } else if (b == null && line.contains(to)) {
+            b = t;
+          }
+        } catch (RuntimeException notTimed) {
+          // a line without a timestamp
+        }
+      }
+      return a == null || b == null ? Double.NaN : (b - a) / 1e3;
+    }
 
     /** The CAS's log up to READY, each line with its time since the JVM was launched. */
     void printStartup() {
