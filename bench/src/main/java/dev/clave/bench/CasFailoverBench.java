@@ -250,10 +250,12 @@ public final class CasFailoverBench {
         if (!Double.isNaN(restoreInStart)) {
           System.out.printf("of the start, the snapshot restore (from the backup's log): %.3f s%n", restoreInStart);
         }
+        String restoreFigure = Double.isNaN(restoreInStart) ? String.format("restore %.2f s", s(tDetect, tRestored))
+            : String.format("restore %.2f s within the start", restoreInStart);
         return String.format("scenario A (backup, %s restore): primary killed at t0; backup serving after %.2f s"
-            + " (detect %.2f s, restore %.2f s, start %.2f s, first attestation %.2f s; all %d clients after %.2f s);"
+            + " (detect %.2f s, %s, start %.2f s, first attestation %.2f s; all %d clients after %.2f s);"
             + " %d attestation attempts failed during the gap; %d/%d sessions read back (+ %d/%d created just before"
-            + " the kill)", o.restore, s(t0, tFirst), s(t0, tDetect), s(tDetect, tRestored), s(tRestored, tStarted),
+            + " the kill)", o.restore, s(t0, tFirst), s(t0, tDetect), restoreFigure, s(tRestored, tStarted),
             s(tStarted, tFirst), o.clients, s(t0, tAll), failed, readBack, names.size(), lateBack, late.size());
       } finally {
         if (clients != null) {
