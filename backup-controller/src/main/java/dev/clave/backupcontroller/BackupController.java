@@ -116,11 +116,21 @@ public final class BackupController {
     }
   }
 
-  /** The original wrote this to the CAS resource's status; here it is logged (see the README). */
+  /** Logged every round, and written to the CAS resource's status as the original's controller did. */
   private void reportRatio(Map<String, Boolean> result, int sgxNodes) {
-    long migratable = result.values().stream().filter(b -> b).count();
+    int migratable = (int) result.values().stream().filter(b -> b).count();
     double ratio = sgxNodes == 0 ? 0 : (double) migratable / sgxNodes;
     log.info(String.format(Locale.ROOT, "migratableNodes=%d sgxNodes=%d migrationNodeRatio=%.2f", migratable, sgxNodes, ratio));
+    if (config.casResource().isEmpty()) {
+      return;
+    }
+    try {
+      cluster.writeMigrationStatus(config.casResource(), sgxNodes, migratable);
+    } catch (RuntimeException e) {
+      // The status is a report; the registrations it reports on matter more, so the round goes on.
+      log.warning("Could not write the migration status to CAS resource " + config.namespace() + "/"
+          + config.casResource() + ": " + e.getMessage());
+    }
   }
 
   private static String hostPort(String ip, int port) {

@@ -17,6 +17,14 @@ public interface Cluster {
   /** Runs {@code clave run --config-id SESSION -- clave cas register-backup ADDRESS} on {@code node} to its end. */
   Registration register(String node, String backupAddress);
 
+  /**
+   * Merges the migration fields into the status of CAS resource {@code casResource} (in the controller's
+   * namespace): {@code desiredNumMigratableNodes}, {@code numMigratableNodes}, {@code migrationNodeRatio}.
+   *
+   * @throws RuntimeException when it cannot be written (no such resource, no CRD, no permission); the message says why
+   */
+  void writeMigrationStatus(String casResource, int sgxNodes, int migratableNodes);
+
   /** Removes the backup CAS pod and the registration pod of {@code node}, if they exist. */
   void removeEphemeralPods(String node);
 }

@@ -26,6 +26,8 @@ import java.util.Map;
  * @param interval pause between two rounds (CONTROLLER_LOOP_INTERVAL_SECONDS)
  * @param podTimeout how long a backup CAS may take to get ready, and a registration to finish
  * @param pollInterval how often pod state is read while waiting
+ * @param casResource the CAS custom resource (in {@code namespace}) whose status gets the migration fields
+ *     (CAS_RESOURCE_NAME); empty: they are only logged
  */
 public record ControllerConfig(
     String casAddress,
@@ -42,7 +44,8 @@ public record ControllerConfig(
     int lasPort,
     Duration interval,
     Duration podTimeout,
-    Duration pollInterval) {
+    Duration pollInterval,
+    String casResource) {
 
   public static final String DEFAULT_LAS_SELECTOR = "app.kubernetes.io/name=las";
   /** The original's LAS namespace, as its log shows ({@code on namespace kube-system}). */
@@ -62,6 +65,7 @@ public record ControllerConfig(
     lasSelector = Map.copyOf(lasSelector);
     nodeSelector = Map.copyOf(nodeSelector);
     sgxResources = Map.copyOf(sgxResources);
+    casResource = casResource == null ? "" : casResource.strip();
   }
 
   /** The configuration from environment variables; missing optional ones take the original's defaults. */
@@ -81,12 +85,13 @@ public record ControllerConfig(
         18766,
         Duration.ofSeconds(positive(or(env, "CONTROLLER_LOOP_INTERVAL_SECONDS", "60"), "CONTROLLER_LOOP_INTERVAL_SECONDS")),
         Duration.ofMinutes(5),
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1),
+        env.getOrDefault("CAS_RESOURCE_NAME", ""));
   }
 
   public ControllerConfig withTimings(int lasPort, Duration interval, Duration podTimeout, Duration pollInterval) {
     return new ControllerConfig(casAddress, session, namespace, backupName, image, lasSelector, lasNamespace,
-        nodeSelector, sgxResources, clientPort, enclavePort, lasPort, interval, podTimeout, pollInterval);
+        nodeSelector, sgxResources, clientPort, enclavePort, lasPort, interval, podTimeout, pollInterval, casResource);
   }
 
   /** The name of the backup CAS pod on {@code node}. */

@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +19,13 @@ import java.util.function.Predicate;
 public final class KubernetesCluster implements Cluster {
   private static final List<String> MASTER_LABELS =
       List.of("node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master");
+
+  /**
+   * The operator's CAS kind, named here rather than taken from the operator module: the controller writes three
+   * status fields and needs none of the operator's classes.
+   */
+  static final ResourceDefinitionContext CAS_KIND = new ResourceDefinitionContext.Builder()
+      .withGroup("services.clave.dev").withVersion("v1beta1").withKind("CAS").withPlural("cas").withNamespaced(true).build();
 
   private final KubernetesClient client;
   private final ControllerConfig config;
@@ -72,6 +82,26 @@ public final class KubernetesCluster implements Cluster {
       return new Registration(-1, "");
     }
     return new Registration(exitCode(done.get()), logsOf(name));
+  }
+
+  @Override
+  public void writeMigrationStatus(String casResource, int sgxNodes, int migratableNodes) {
+    // A JSON merge patch of the status subresource: it names only these fields, so the operator's own status
+    // fields stay as they are, and no resourceVersion is needed (the last writer of a round's counts wins).
+    Map<String, Object> fields = new java.util.LinkedHashMap<>();
+    fields.put("desiredNumMigratableNodes", sgxNodes);
+    fields.put("numMigratableNodes", migratableNodes);
+    fields.put("migrationNodeRatio", migratableNodes + "/" + sgxNodes);
+    String patch = io.fabric8.kubernetes.client.utils.Serialization.asJson(Map.of("status", fields));
+    try {
+      client.genericKubernetesResources(CAS_KIND).inNamespace(config.namespace()).withName(casResource)
+          .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        throw new IllegalStateException("no such CAS resource (or no CAS CRD) in namespace " + config.namespace(), e);
+      }
+      throw new IllegalStateException(e.getCode() == 403 ? "not allowed to patch cas/status (RBAC)" : e.getMessage(), e);
+    }
   }
 
   @Override

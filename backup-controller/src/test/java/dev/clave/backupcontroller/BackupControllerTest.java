@@ -2,12 +2,16 @@ package dev.clave.backupcontroller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.ByteArrayOutputStream;
@@ -57,20 +61,27 @@ class BackupControllerTest {
     // node-c runs a LAS but lacks the node labels: it is not covered.
     lasPod("las-c", "node-c", "127.0.0.2");
     lasPod("las-m", "master", "127.0.0.3");
-    for (String node : new String[] {"node-a", "node-b", "node-c"}) {
+    for (String node : new String[] {"node-a", "node-b", "node-c", "node-d"}) {
       server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/cas-backup-" + node + "-register/log?pretty=false")
           .andReturn(200, "Backup CAS registered\n").always();
     }
     kubelet = new Kubelet(client, NS);
-    ControllerConfig config = ControllerConfig.fromEnv(Map.of(
+    controller = controller(Map.of());
+  }
+
+  /** A controller on the mock cluster with the chart's environment and {@code extraEnv}. */
+  private BackupController controller(Map<String, String> extraEnv) {
+    Map<String, String> env = new LinkedHashMap<>(Map.of(
             "SCONE_CAS_ADDR", "cas.clave-system",
             "CLAVE_BACKUP_SESSION", "backup-policy/register",
             "NAMESPACE", NS,
             "BACKUP_CAS_IMAGE", "ghcr.io/clave-dev/clave:test",
-            "SGX_RESOURCES", "{\"sgx.intel.com/enclave\":\"1\"}"))
+            "SGX_RESOURCES", "{\"sgx.intel.com/enclave\":\"1\"}"));
+    env.putAll(extraEnv);
+    ControllerConfig config = ControllerConfig.fromEnv(env)
         .withTimings(las.port, Duration.ofMillis(1), Duration.ofSeconds(10), Duration.ofMillis(5));
     Clock clock = Clock.fixed(Instant.parse("2022-07-21T22:42:16.254Z"), ZoneId.of("UTC"));
-    controller = new BackupController(config, new KubernetesCluster(client, config),
+    return new BackupController(config, new KubernetesCluster(client, config),
         new HttpPlatformIds(las.port, Duration.ofSeconds(2)), new ControllerLog(new PrintStream(out, true, StandardCharsets.UTF_8), clock));
   }
 
@@ -207,5 +218,63 @@ class BackupControllerTest {
     assertThat(controller.round()).isEqualTo(map("node-a", true, "node-b", true));
     assertThat(kubelet.registrations("node-b")).isEqualTo(2);
     assertThat(kubelet.registrations("node-a")).isEqualTo(1);
+  }
+
+  /** The operator's CAS resource, made without the operator's classes, as the controller sees it. */
+  private GenericKubernetesResource casResource(String name) {
+    return client.genericKubernetesResources(KubernetesCluster.CAS_KIND).inNamespace(NS).withName(name).get();
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> casStatus(String name) {
+    return (Map<String, Object>) casResource(name).getAdditionalProperties().get("status");
+  }
+
+  @Test
+  void eachRoundWritesTheMigrationFieldsToTheCasResourcesStatus() {
+    GenericKubernetesResource cas = new GenericKubernetesResource();
+    cas.setApiVersion("services.clave.dev/v1beta1");
+    cas.setKind("CAS");
+    cas.setMetadata(new ObjectMetaBuilder().withName("cas").withNamespace(NS).build());
+    client.genericKubernetesResources(KubernetesCluster.CAS_KIND).inNamespace(NS).resource(cas).create();
+    // What the operator wrote before: the controller's patch must leave it.
+    client.genericKubernetesResources(KubernetesCluster.CAS_KIND).inNamespace(NS).withName("cas").subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"HEALTHY\",\"state\":\"HEALTHY\"}}");
+    BackupController c = controller(Map.of("CAS_RESOURCE_NAME", "cas"));
+
+    kubelet.failOn.add("node-b");
+    c.round();
+    assertThat(casStatus("cas")).containsEntry("desiredNumMigratableNodes", 2).containsEntry("numMigratableNodes", 1)
+        .containsEntry("migrationNodeRatio", "1/2").containsEntry("phase", "HEALTHY").containsEntry("state", "HEALTHY");
+    assertThat(output()).contains("INFO: migratableNodes=1 sgxNodes=2 migrationNodeRatio=0.50").doesNotContain("WARNING");
+
+    // A node joins, and node-b's registration works this time.
+    kubelet.failOn.clear();
+    node("node-d", true, "boot-d");
+    lasPod("las-d", "node-d", "127.0.0.2");
+    assertThat(c.round()).isEqualTo(map("node-a", true, "node-b", true, "node-d", true));
+    assertThat(casStatus("cas")).containsEntry("desiredNumMigratableNodes", 3).containsEntry("numMigratableNodes", 3)
+        .containsEntry("migrationNodeRatio", "3/3").containsEntry("phase", "HEALTHY");
+  }
+
+  @Test
+  void withoutTheCasResourceTheRoundOnlyWarns() {
+    BackupController c = controller(Map.of("CAS_RESOURCE_NAME", "no-such-cas"));
+    assertThat(c.round()).isEqualTo(map("node-a", true, "node-b", true));
+    assertThat(output())
+        .contains("INFO: migratableNodes=2 sgxNodes=2 migrationNodeRatio=1.00\n"
+            + "2022-07-21 22:42:16,254 WARNING: Could not write the migration status to CAS resource clave-system/no-such-cas: "
+            + "no such CAS resource (or no CAS CRD) in namespace clave-system\n")
+        .contains("Nodes with registered CAS backups");
+    assertThat(casResource("no-such-cas")).as("a report never creates the resource").isNull();
+  }
+
+  @Test
+  void withoutACasResourceNameNothingIsWritten() {
+    assertThat(ControllerConfig.fromEnv(Map.of("SCONE_CAS_ADDR", "cas", "CLAVE_BACKUP_SESSION", "p/register",
+        "BACKUP_CAS_IMAGE", "clave")).casResource()).isEmpty();
+    controller.round();
+    assertThat(client.genericKubernetesResources(KubernetesCluster.CAS_KIND).inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(output()).doesNotContain("WARNING");
   }
 }

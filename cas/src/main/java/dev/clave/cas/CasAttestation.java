@@ -92,10 +92,19 @@ final class CasAttestation {
     return q;
   }
 
+  /** A fresh quote of this CAS's code whose report data is SHA-512 of {@code data} (a restore drill's channel). */
+  Quoted quoteBinding(byte[] data) throws Unavailable {
+    return requestQuote(data);
+  }
+
   private Quoted requestQuote() throws Unavailable {
+    return requestQuote(publicKeyInfo);
+  }
+
+  private Quoted requestQuote(byte[] bound) throws Unavailable {
     byte[] reportData;
     try {
-      reportData = MessageDigest.getInstance("SHA-512").digest(publicKeyInfo);
+      reportData = MessageDigest.getInstance("SHA-512").digest(bound);
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError("SHA-512 is required of every JDK", e);
     }

@@ -27,7 +27,7 @@ import java.util.Objects;
  */
 public record CasConfig(
     Path stateDir, String host, int clientPort, int enclavePort, List<String> tlsNames, Verification verification,
-    String las, Store store) {
+    String las, Store store, Snapshots snapshots) {
   public static final int DEFAULT_CLIENT_PORT = 8081;
   public static final int DEFAULT_ENCLAVE_PORT = 18765;
 
@@ -39,6 +39,18 @@ public record CasConfig(
     checkPort(clientPort, "client port");
     checkPort(enclavePort, "enclave port");
     Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(snapshots, "snapshots");
+    if (snapshots.directory() != null && store.kind() == Store.Kind.POSTGRES) {
+      throw new IllegalArgumentException("snapshots are taken of the embedded SQLite store; a PostgreSQL store is"
+          + " backed up with PostgreSQL's own tools (pg_dump, base backups)");
+    }
+  }
+
+  /** A configuration without snapshots. */
+  public CasConfig(
+      Path stateDir, String host, int clientPort, int enclavePort, List<String> tlsNames, Verification verification,
+      String las, Store store) {
+    this(stateDir, host, clientPort, enclavePort, tlsNames, verification, las, store, Snapshots.NONE);
   }
 
   /** A configuration with the embedded SQLite store. */
@@ -112,6 +124,52 @@ public record CasConfig(
     }
   }
 
+  /**
+   * Snapshots of the embedded store (issue #7): every {@code interval} (default 60 s) into a new subdirectory of
+   * {@code directory}, skipped when nothing changed, the newest {@code keep} kept; none when {@code directory} is
+   * null. {@code restoreFrom}: a snapshot directory (or one snapshot) to restore from at start, when the state
+   * directory holds no store yet, or only an unprovisioned empty one (a backup CAS taking over).
+   */
+  public record Snapshots(Path directory, java.time.Duration interval, int keep, Path restoreFrom) {
+    public static final java.time.Duration DEFAULT_INTERVAL = java.time.Duration.ofSeconds(60);
+    public static final int DEFAULT_KEEP = 10;
+    public static final Snapshots NONE = new Snapshots(null, DEFAULT_INTERVAL, DEFAULT_KEEP, null);
+
+    public Snapshots {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("the snapshot interval must be at least 1s, not " + interval);
+      }
+      if (keep < 1) {
+        throw new IllegalArgumentException("snapshots keep must be at least 1, not " + keep);
+      }
+    }
+
+    public boolean enabled() {
+      return directory != null;
+    }
+
+    /** A duration like {@code 60s}, {@code 5m}, {@code 24h}, {@code 24h0m0s} (the original's form) or ISO-8601. */
+    public static java.time.Duration parseInterval(String text, String where) {
+      String t = text.strip();
+      try {
+        if (t.startsWith("P") || t.startsWith("p")) {
+          return java.time.Duration.parse(t);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?").matcher(t);
+        if (!t.isEmpty() && m.matches()) {
+          long h = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
+          long min = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
+          long sec = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
+          return java.time.Duration.ofHours(h).plusMinutes(min).plusSeconds(sec);
+        }
+      } catch (RuntimeException e) {
+        // falls through to the message below
+      }
+      throw new IllegalArgumentException(where + " must be a duration like 60s, 5m, 24h or 24h0m0s, not '" + text + "'");
+    }
+  }
+
   /** The defaults with the environment applied. */
   public static CasConfig fromEnvironment(Map<String, String> env) {
     return DEFAULTS.withEnvironment(env);
@@ -141,7 +199,20 @@ public record CasConfig(
         tlsNames,
         v,
         firstSet(env, las, "CLAVE_CAS_LAS_ADDR", "SCONE_LAS_ADDR"),
-        storeWithEnvironment(env));
+        storeWithEnvironment(env),
+        snapshotsWithEnvironment(env));
+  }
+
+  private Snapshots snapshotsWithEnvironment(Map<String, String> env) {
+    String dir = env.get("CLAVE_CAS_SNAPSHOT_DIR");
+    String interval = env.get("CLAVE_CAS_SNAPSHOT_INTERVAL");
+    String restore = env.get("CLAVE_CAS_RESTORE_FROM");
+    return new Snapshots(
+        dir != null && !dir.isBlank() ? Path.of(dir.strip()) : snapshots.directory(),
+        interval != null && !interval.isBlank() ? Snapshots.parseInterval(interval, "CLAVE_CAS_SNAPSHOT_INTERVAL")
+            : snapshots.interval(),
+        snapshots.keep(),
+        restore != null && !restore.isBlank() ? Path.of(restore.strip()) : snapshots.restoreFrom());
   }
 
   private Store storeWithEnvironment(Map<String, String> env) {
@@ -186,6 +257,16 @@ public record CasConfig(
    * key_dir = "/shared/cas-key"              # the sealed data key all replicas share
    * </pre>
    *
+   * and snapshots of the embedded store:
+   *
+   * <pre>
+   * [snapshots]
+   * directory = "/var/mnt/cas-database-snapshots"
+   * interval = "60s"                         # also 5m, 24h0m0s
+   * keep = 10
+   * restore_from = "/var/mnt/cas-database-snapshots"   # a backup taking over
+   * </pre>
+   *
    * Relative paths are taken relative to the file's directory.
    */
   public static CasConfig fromToml(Path file) throws IOException {
@@ -196,7 +277,8 @@ public record CasConfig(
       throw new IOException(file + " is not TOML: " + firstLine(e.getMessage()));
     }
     Path base = file.toAbsolutePath().getParent();
-    java.util.Set<String> top = java.util.Set.of("state_dir", "host", "client_port", "enclave_port", "tls_names", "verification", "las", "store");
+    java.util.Set<String> top = java.util.Set.of("state_dir", "host", "client_port", "enclave_port", "tls_names", "verification", "las", "store", "snapshots");
+    java.util.Set<String> snap = java.util.Set.of("directory", "interval", "keep", "restore_from");
     java.util.Set<String> ver = java.util.Set.of("collateral", "pcs", "trust_sim_roots");
     java.util.Set<String> sto = java.util.Set.of("kind", "url", "user", "key_dir");
     for (var e : root.properties()) {
@@ -219,6 +301,15 @@ public record CasConfig(
         throw new IOException(file + ": unknown key store." + e.getKey() + "; known: " + String.join(", ", new java.util.TreeSet<>(sto)));
       }
     }
+    com.fasterxml.jackson.databind.JsonNode sn = root.path("snapshots");
+    for (var e : sn.properties()) {
+      if (!snap.contains(e.getKey())) {
+        throw new IOException(file + ": unknown key snapshots." + e.getKey() + "; known: " + String.join(", ", new java.util.TreeSet<>(snap)));
+      }
+    }
+    if (sn.has("keep") && !sn.get("keep").isIntegralNumber()) {
+      throw new IOException(file + ": snapshots.keep must be a number");
+    }
     List<String> names = new java.util.ArrayList<>();
     root.path("tls_names").forEach(n -> names.add(n.asText()));
     List<Path> roots = new java.util.ArrayList<>();
@@ -238,7 +329,13 @@ public record CasConfig(
               st.has("url") ? st.get("url").asText() : null,
               st.has("user") ? st.get("user").asText() : null,
               null,
-              st.has("key_dir") ? base.resolve(st.get("key_dir").asText()) : null));
+              st.has("key_dir") ? base.resolve(st.get("key_dir").asText()) : null),
+          new Snapshots(
+              sn.has("directory") ? base.resolve(sn.get("directory").asText()) : null,
+              sn.has("interval") ? Snapshots.parseInterval(sn.get("interval").asText(), "snapshots.interval")
+                  : Snapshots.DEFAULT_INTERVAL,
+              sn.has("keep") ? sn.get("keep").asInt() : Snapshots.DEFAULT_KEEP,
+              sn.has("restore_from") ? base.resolve(sn.get("restore_from").asText()) : null));
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": " + e.getMessage());
     }
@@ -282,26 +379,30 @@ public record CasConfig(
   }
 
   public CasConfig withStateDir(Path dir) {
-    return new CasConfig(dir, host, clientPort, enclavePort, tlsNames, verification, las, store);
+    return new CasConfig(dir, host, clientPort, enclavePort, tlsNames, verification, las, store, snapshots);
   }
 
   public CasConfig withPorts(int client, int enclave) {
-    return new CasConfig(stateDir, host, client, enclave, tlsNames, verification, las, store);
+    return new CasConfig(stateDir, host, client, enclave, tlsNames, verification, las, store, snapshots);
   }
 
   public CasConfig withHost(String newHost) {
-    return new CasConfig(stateDir, newHost, clientPort, enclavePort, tlsNames, verification, las, store);
+    return new CasConfig(stateDir, newHost, clientPort, enclavePort, tlsNames, verification, las, store, snapshots);
   }
 
   public CasConfig withVerification(Verification v) {
-    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, v, las, store);
+    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, v, las, store, snapshots);
   }
 
   public CasConfig withLas(String address) {
-    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, verification, address, store);
+    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, verification, address, store, snapshots);
   }
 
   public CasConfig withStore(Store s) {
-    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, verification, las, s);
+    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, verification, las, s, snapshots);
+  }
+
+  public CasConfig withSnapshots(Snapshots s) {
+    return new CasConfig(stateDir, host, clientPort, enclavePort, tlsNames, verification, las, store, s);
   }
 }

@@ -101,6 +101,53 @@ public final class CasIdentity {
   }
 
   /**
+   * The identity whose PKCS#8 P-256 key is {@code pkcs8}, made this CAS's identity in {@code dir} (key and a new
+   * certificate {@code CN=cas} naming {@code names}, replacing what was there): a backup or replica taking over the
+   * identity kept in the store it opened, so clients that pinned that key hash keep working.
+   */
+  static CasIdentity adopt(CasIdentity current, Path dir, byte[] pkcs8, List<String> names) throws IOException {
+    try {
+      PrivateKey pk = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+      java.security.PublicKey pub = publicKeyOf(pk);
+      if (KeyHash.of(pub.getEncoded()).equals(current.keyHash())) {
+        return current; // the same key, encoded differently
+      }
+      X509Certificate c = selfSigned(new KeyPair(pub, pk), names);
+      writePrivate(dir.resolve(KEY_FILE), pem("PRIVATE KEY", pk.getEncoded()));
+      writeAtomically(dir.resolve(CERT_FILE), pem("CERTIFICATE", c.getEncoded()));
+      return new CasIdentity(pk, c);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new IOException("the CAS identity kept in the store is unusable: " + e.getMessage(), e);
+    }
+  }
+
+  /** The key hash of the PKCS#8 P-256 key {@code pkcs8} (the identity a store keeps). */
+  static KeyHash keyHashOfPkcs8(byte[] pkcs8) throws GeneralSecurityException {
+    try {
+      return KeyHash.of(publicKeyOf(KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8)))
+          .getEncoded());
+    } catch (IllegalArgumentException e) {
+      throw new GeneralSecurityException("not a P-256 key: " + e.getMessage());
+    }
+  }
+
+  private static java.security.PublicKey publicKeyOf(PrivateKey pk) throws GeneralSecurityException {
+    if (!(pk instanceof java.security.interfaces.ECPrivateKey ec)) {
+      throw new GeneralSecurityException("the stored CAS key is not an EC key");
+    }
+    var curve = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("secp256r1");
+    var spec = new org.bouncycastle.jce.spec.ECNamedCurveSpec("secp256r1", curve.getCurve(), curve.getG(), curve.getN());
+    var q = curve.getG().multiply(ec.getS()).normalize();
+    return KeyFactory.getInstance("EC").generatePublic(new java.security.spec.ECPublicKeySpec(
+        new java.security.spec.ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()), spec));
+  }
+
+  /** The private key as PKCS#8 DER (kept in the encrypted store, so it travels with the store). */
+  byte[] privateKeyPkcs8() {
+    return privateKey.getEncoded();
+  }
+
+  /**
    * The same key under a new self-signed certificate with {@code commonName} and the alt names {@code names}
    * (besides {@code cas}, localhost and the loopback addresses), saved in {@code dir}: the owner's
    * {@code [api_identity]}. The key, and so the key hash clients pin, stays.

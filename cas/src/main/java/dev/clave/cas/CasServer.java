@@ -83,9 +83,12 @@ public final class CasServer implements AutoCloseable {
   private final AttestationRoutes attestationRoutes;
   private final dev.clave.cas.backup.BackupRegistrar backups;
   private final AtomicBoolean ready = new AtomicBoolean();
+  private final RestoreDrill drill;
+  /** Null when snapshots are off (or the store is PostgreSQL). */
+  private final dev.clave.cas.backup.SnapshotScheduler snapshots;
 
   private CasServer(CasConfig config, CasIdentity identity, CasStore store, Provisioning provisioning, AuditLog audit,
-      CasAttestation selfAttestation) {
+      CasAttestation selfAttestation, dev.clave.cas.store.Sealer sealer, dev.clave.cas.store.BackupIdentity self) {
     this.config = config;
     this.identity = identity;
     this.selfAttestation = selfAttestation;
@@ -99,6 +102,8 @@ public final class CasServer implements AutoCloseable {
     dev.clave.attestation.verify.QuoteVerifier verifier = verifier(config.verification());
     this.attestationRoutes = new AttestationRoutes(
         new Attestation(verifier, sessions, java.time.Clock.systemUTC()), audit, metrics);
+    this.drill = new RestoreDrill(config.stateDir().resolve("restore-drills"), sealer, self, verifier, selfAttestation,
+        java.time.Clock.systemUTC());
     this.backups = new dev.clave.cas.backup.BackupRegistrar(verifier, this::ownQuote,
         identity.certificate().getPublicKey().getEncoded(), (spki, keyHash, platformId) -> {
           if (!(store instanceof dev.clave.cas.store.SqliteCasStore sqlite)) {
@@ -117,6 +122,11 @@ public final class CasServer implements AutoCloseable {
     io.micrometer.core.instrument.Gauge.builder("clave_cas_store_state_version", store, CasStore::stateVersion)
         .description("writes since the store was created (the rollback-protected version)").register(metrics);
     this.requests = Counter.builder("clave_cas_requests").description("HTTP requests served").register(metrics);
+    CasConfig.Snapshots sc = config.snapshots();
+    this.snapshots = sc.enabled() && store instanceof dev.clave.cas.store.SqliteCasStore sqlite
+        ? new dev.clave.cas.backup.SnapshotScheduler(sqlite, sc.directory(), sc.interval(), sc.keep(),
+            java.time.Clock.systemUTC(), metrics)
+        : null;
     Tls clientTls = tls(TlsClientAuth.OPTIONAL);
     Tls enclaveTls = tls(TlsClientAuth.OPTIONAL);
     this.server = WebServer.builder()
@@ -168,13 +178,37 @@ public final class CasServer implements AutoCloseable {
         platform = "unknown (" + e.getMessage() + ")";
       }
     }
-    CasStore store = ConfiguredStore.open(config.store(), dir, platformIdentity(),
-        new dev.clave.cas.store.BackupIdentity(loaded.keyHash().toString(), loaded.privateKey(),
-            loaded.certificate().getPublicKey().getEncoded(), platform));
+    // A backup taking over: the newest intact snapshot's database goes into the state directory first.
+    java.util.Optional<dev.clave.cas.store.Snapshot> restored = java.util.Optional.empty();
+    if (config.snapshots().restoreFrom() != null) {
+      if (config.store().kind() != CasConfig.Store.Kind.SQLITE) {
+        throw new IllegalArgumentException("restoring a snapshot is for the embedded SQLite store; a PostgreSQL store"
+            + " is restored with PostgreSQL's tools");
+      }
+      restored = dev.clave.cas.backup.SnapshotRestore.prepare(dir, config.snapshots().restoreFrom(),
+          ConfiguredStore.sealer(dir, platformIdentity()), java.time.Clock.systemUTC());
+    }
+    var self = new dev.clave.cas.store.BackupIdentity(loaded.keyHash().toString(), loaded.privateKey(),
+        loaded.certificate().getPublicKey().getEncoded(), platform);
+    CasStore store = ConfiguredStore.open(config.store(), dir, platformIdentity(), self);
     AuditLog audit;
     Provisioning provisioning;
     CasIdentity identity;
     try {
+      CasIdentity kept = storeIdentity(store, loaded, dir, config.tlsNames());
+      if (kept != loaded) {
+        loaded = kept;
+        // Registrations made from now on wrap to this key, and a restore drill unwraps with it.
+        self = new dev.clave.cas.store.BackupIdentity(loaded.keyHash().toString(), loaded.privateKey(),
+            loaded.certificate().getPublicKey().getEncoded(), platform);
+        selfAttestation = selfAttestation == null ? null
+            : new CasAttestation(config.las(), loaded.certificate().getPublicKey().getEncoded(), securityVersion);
+      }
+      if (restored.isPresent()) {
+        ((dev.clave.cas.store.SqliteCasStore) store).checkRestoredFrom(restored.get());
+        LOG.warn("restored snapshot {}: state version {}, {} sessions", restored.get().dir().getFileName(),
+            store.stateVersion(), store.listSessions("").size());
+      }
       provisioning = Provisioning.load(store, new SecureRandom());
       identity = withApiIdentity(loaded, dir, config, provisioning.owner().map(Provisioning.Owner::config).orElse(null));
       // Tree heads are signed with the CAS key: whoever pins the CAS by key hash can verify its audit log.
@@ -186,7 +220,8 @@ public final class CasServer implements AutoCloseable {
     }
     CasServer cas;
     try {
-      cas = new CasServer(config, identity, store, provisioning, audit, selfAttestation);
+      cas = new CasServer(config, identity, store, provisioning, audit, selfAttestation,
+          ConfiguredStore.sealer(dir, platformIdentity()), self);
     } catch (RuntimeException e) {
       audit.close();
       store.close();
@@ -195,6 +230,9 @@ public final class CasServer implements AutoCloseable {
     audit.append(AuditEvent.builder(AuditEventType.CAS_STARTED).detail("keyHash", identity.keyHash().toString()).build());
     cas.server.start();
     cas.ready.set(true);
+    if (cas.snapshots != null) {
+      cas.snapshots.start();
+    }
     LOG.info("Clave CAS listening: client API on port {}, enclave API on port {}, state in {}",
         cas.clientPort(), cas.enclavePort(), dir.toAbsolutePath());
     LOG.warn("the CAS key is protected by the state directory's file permissions only (no SGX sealing in this build)");
@@ -341,6 +379,8 @@ public final class CasServer implements AutoCloseable {
     r.post("/v1/owner/config", this::updateConfig);
     r.get("/v1/audit-log", this::auditLog);
     r.post("/v1/cas/backups", this::registerBackup);
+    r.post("/v1/cas/restore-drill", this::restoreDrill);
+    r.post("/v1/cas/restore-drills", this::remoteDrill);
     sessionRoutes.register(r);
   }
 
@@ -441,6 +481,150 @@ public final class CasServer implements AutoCloseable {
       LOG.warn("provisioning refused for client {}: {}", client.get(), e.kind());
       error(res, e.kind() == Provisioning.ProvisioningException.Kind.ALREADY_PROVISIONED ? Status.CONFLICT_409 : Status.FORBIDDEN_403,
           e.getMessage());
+    }
+  }
+
+  /** The largest snapshot database a restore drill accepts. */
+  private static final long MAX_DRILL_DATABASE = 1L << 30;
+  private static final int MAX_DRILL_MANIFEST = 256 * 1024;
+
+  /**
+   * {@code POST /v1/cas/restore-drill} (application/octet-stream: u32 manifest length ‖ {@code snapshot.json} ‖
+   * {@code cas.db}), by the owner recorded in the snapshot: runs a {@link RestoreDrill} on this CAS. 200 with the
+   * report (passed or not), 403 not the snapshot's owner, 409 a drill is running, 400 a malformed upload.
+   */
+  private void restoreDrill(ServerRequest req, ServerResponse res) {
+    var client = clientKeyHash(req);
+    if (client.isEmpty()) {
+      error(res, Status.UNAUTHORIZED_401, "present the CLI identity of the snapshot's owner");
+      return;
+    }
+    if (drill.busy()) {
+      error(res, Status.CONFLICT_409, "a restore drill is running on this CAS; try again when it has finished");
+      return;
+    }
+    Path root = config.stateDir().resolve("restore-drills");
+    Path upload = root.resolve("upload-" + java.util.HexFormat.of().formatHex(new SecureRandom().generateSeed(8)));
+    try {
+      try {
+        RestoreDrill.createWorkRoot(root);
+        RestoreDrill.createWorkRoot(upload);
+        receiveSnapshot(req, upload);
+      } catch (IOException | IllegalArgumentException e) {
+        error(res, Status.BAD_REQUEST_400, "the snapshot upload is malformed: " + e.getMessage());
+        return;
+      }
+      RestoreDrill.Report r = drill.run(upload, client.get());
+      audit.append(AuditEvent.builder(AuditEventType.RESTORE_DRILL).clientKeyHash(client.get())
+          .detail("passed", String.valueOf(r.passed())).detail("snapshot", String.valueOf(r.snapshot()))
+          .detail("stateVersion", String.valueOf(r.stateVersion())).detail("sessions", String.valueOf(r.sessions()))
+          .reasons(r.problems()).build());
+      var n = JSON.createObjectNode();
+      n.put("passed", r.passed());
+      n.put("stateVersion", r.stateVersion());
+      n.put("created", r.created() == null ? null : r.created().toString());
+      n.put("recoveryPointSeconds", r.recoveryPointSeconds());
+      n.put("sessions", r.sessions());
+      n.put("sessionsRead", r.sessionsRead());
+      n.put("attestation", r.attestation());
+      r.problems().forEach(n.putArray("problems")::add);
+      n.put("durationMillis", r.durationMillis());
+      n.put("backupKeyHash", identity.keyHash().toString());
+      json(res, Status.OK_200, n.toString());
+    } catch (RestoreDrill.NotOwner e) {
+      error(res, Status.FORBIDDEN_403, e.getMessage());
+    } catch (IllegalStateException e) {
+      error(res, Status.CONFLICT_409, e.getMessage());
+    } finally {
+      try {
+        dev.clave.cas.store.SqliteCasStore.deleteTree(upload);
+      } catch (IOException e) {
+        LOG.warn("could not remove the drill upload {}: {}", upload, e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * {@code POST /v1/cas/restore-drills} {"address": "backup[:port]"}, owner only: sends this CAS's newest snapshot
+   * to that registered backup for a {@link RestoreDrill} ({@link RemoteDrill}) and returns its report (200), or
+   * 409 (no snapshots, none yet, no registered backup, damaged newest snapshot), 502 (the backup refused).
+   */
+  private void remoteDrill(ServerRequest req, ServerResponse res) {
+    var client = clientKeyHash(req);
+    var owner = provisioning.owner();
+    if (client.isEmpty() || owner.isEmpty() || !owner.get().keyHash().equals(client.get())) {
+      error(res, Status.FORBIDDEN_403, "only the CAS owner may start restore drills");
+      return;
+    }
+    if (snapshots == null || !(store instanceof dev.clave.cas.store.SqliteCasStore sqlite)) {
+      error(res, Status.CONFLICT_409, "this CAS takes no snapshots (cas serve --snapshot-dir DIR): there is nothing"
+          + " to drill");
+      return;
+    }
+    var body = jsonBody(req, res);
+    if (body == null) {
+      return;
+    }
+    String address = body.path("address").asText("");
+    if (address.isBlank()) {
+      error(res, Status.BAD_REQUEST_400, "give the backup CAS's address");
+      return;
+    }
+    try {
+      RemoteDrill.Answer a = RemoteDrill.run(snapshots.directory(), sqlite, identity, address);
+      com.fasterxml.jackson.databind.JsonNode report;
+      try {
+        report = JSON.readTree(a.body());
+      } catch (IOException e) {
+        report = null;
+      }
+      if (a.status() != 200 || report == null || !report.isObject()) {
+        String why = report != null ? report.path("error").asText(a.body()) : a.body();
+        LOG.error("restore drill on {} refused by the backup ({}): {}", address, a.status(), why);
+        error(res, Status.create(502, "Bad Gateway"), "the backup CAS at " + address + " refused the drill ("
+            + a.status() + "): " + why);
+        return;
+      }
+      var n = (com.fasterxml.jackson.databind.node.ObjectNode) report;
+      n.put("snapshot", a.snapshot().dir().getFileName().toString());
+      LOG.info("restore drill of snapshot {} on {}: {}", a.snapshot().dir().getFileName(), address,
+          n.path("passed").asBoolean() ? "passed" : "FAILED");
+      json(res, Status.OK_200, n.toString());
+    } catch (RemoteDrill.Refused e) {
+      error(res, Status.CONFLICT_409, e.getMessage());
+    }
+  }
+
+  private static void receiveSnapshot(ServerRequest req, Path upload) throws IOException {
+    try (var in = req.content().inputStream()) {
+      byte[] len = in.readNBytes(4);
+      if (len.length != 4) {
+        throw new IOException("it is shorter than the 4-byte manifest length");
+      }
+      long n = java.nio.ByteBuffer.wrap(len).getInt() & 0xffffffffL;
+      if (n == 0 || n > MAX_DRILL_MANIFEST) {
+        throw new IOException("the manifest length is " + n + "; it must be 1 to " + MAX_DRILL_MANIFEST);
+      }
+      byte[] manifest = in.readNBytes((int) n);
+      if (manifest.length != n) {
+        throw new IOException("it ends inside the manifest");
+      }
+      java.nio.file.Files.write(upload.resolve(dev.clave.cas.store.Snapshot.MANIFEST_FILE), manifest);
+      long copied = 0;
+      byte[] buf = new byte[64 * 1024];
+      try (var out = java.nio.file.Files.newOutputStream(upload.resolve(dev.clave.cas.store.SqliteCasStore.DATABASE_FILE))) {
+        int r;
+        while ((r = in.read(buf)) > 0) {
+          copied += r;
+          if (copied > MAX_DRILL_DATABASE) {
+            throw new IOException("the database is larger than " + MAX_DRILL_DATABASE + " bytes");
+          }
+          out.write(buf, 0, r);
+        }
+      }
+      if (copied == 0) {
+        throw new IOException("it holds no database after the manifest");
+      }
     }
   }
 
@@ -597,6 +781,32 @@ public final class CasServer implements AutoCloseable {
   }
 
   private static final String ENCRYPTION_KEY_BLOB = "session-encryption-key";
+  static final String IDENTITY_KEY_BLOB = "cas-identity-key";
+
+  /**
+   * The CAS identity belongs to the store, not to the machine: the first CAS to open a store keeps its key there
+   * (encrypted like every value); a registered backup restoring the store, or another replica of a shared one,
+   * takes that key over. So the key hash owners, the CLI and the operator pinned survives a failover, and all
+   * replicas answer with one key hash.
+   */
+  private static CasIdentity storeIdentity(CasStore store, CasIdentity loaded, Path dir, List<String> names)
+      throws IOException {
+    var kept = store.getBlob(IDENTITY_KEY_BLOB);
+    if (kept.isEmpty()) {
+      store.putBlob(IDENTITY_KEY_BLOB, loaded.privateKeyPkcs8());
+      return loaded;
+    }
+    if (java.security.MessageDigest.isEqual(kept.get(), loaded.privateKeyPkcs8())) {
+      return loaded;
+    }
+    CasIdentity adopted = CasIdentity.adopt(loaded, dir, kept.get(), names);
+    if (adopted == loaded) {
+      return loaded;
+    }
+    LOG.warn("this CAS took over the identity kept in its store: key hash {} (it was {}); clients that pinned {}"
+        + " keep working", adopted.keyHash(), loaded.keyHash(), adopted.keyHash());
+    return adopted;
+  }
 
   /** The X25519 key policies are encrypted to: made on first start, kept in the (encrypted) store. */
   private static dev.clave.policy.protect.SessionEncryptionKeyPair sessionEncryptionKey(CasStore store) {
@@ -644,13 +854,61 @@ public final class CasServer implements AutoCloseable {
     r.get("/health/live", (req, res) -> json(res, Status.OK_200, "{\"status\":\"UP\"}"));
     r.get("/health/ready", (req, res) -> {
       boolean up = ready.get();
-      json(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, "{\"status\":\"" + (up ? "UP" : "DOWN") + "\"}");
+      json(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, "{\"status\":\"" + (up ? "UP" : "DOWN") + "\""
+          + ",\"snapshots\":" + snapshotsJson() + "}");
+    });
+    // Not part of readiness: a CAS whose snapshots fail keeps serving; this is what alerts watch.
+    r.get("/health/snapshots", (req, res) -> {
+      boolean failing = snapshots != null
+          && snapshots.state().status() == dev.clave.cas.backup.SnapshotScheduler.Status.FAILED;
+      json(res, failing ? Status.SERVICE_UNAVAILABLE_503 : Status.OK_200, snapshotsJson());
     });
   }
 
   private void describe(ServerRequest req, ServerResponse res) {
     json(res, Status.OK_200, "{\"keyHash\":\"" + identity.keyHash() + "\",\"provisioned\":" + provisioning.provisioned()
-        + ",\"sessionEncryptionKey\":\"" + encryptionKey.publicKeyHex() + "\"}");
+        + ",\"sessionEncryptionKey\":\"" + encryptionKey.publicKeyHex() + "\",\"snapshots\":" + snapshotsJson() + "}");
+  }
+
+  /** {"status": Disabled|Initializing|Persisted|Failed, "timestamp", "version", "interval", "error"}. */
+  private String snapshotsJson() {
+    com.fasterxml.jackson.databind.node.ObjectNode o = SNAPSHOT_JSON.createObjectNode();
+    if (snapshots == null) {
+      o.put("status", dev.clave.cas.backup.SnapshotScheduler.Status.DISABLED.text());
+      return o.toString();
+    }
+    var st = snapshots.state();
+    o.put("status", st.status().text());
+    if (st.lastSnapshot() != null) {
+      o.put("timestamp", st.lastSnapshot().toString());
+      o.put("version", st.lastVersion());
+    }
+    o.put("interval", st.interval().toSeconds() + "s");
+    if (st.lastCheck() != null) {
+      o.put("checked", st.lastCheck().toString());
+    }
+    if (st.error() != null) {
+      o.put("error", st.error());
+    }
+    return o.toString();
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper SNAPSHOT_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** Takes a snapshot now, even if nothing changed ({@code SIGUSR1}); false when snapshots are off. */
+  public boolean requestSnapshot() {
+    if (snapshots == null) {
+      LOG.warn("a snapshot was requested, but snapshots are off (cas serve --snapshot-dir DIR)");
+      return false;
+    }
+    snapshots.requestNow();
+    return true;
+  }
+
+  /** The snapshot scheduler, if snapshots are on. */
+  public java.util.Optional<dev.clave.cas.backup.SnapshotScheduler> snapshots() {
+    return java.util.Optional.ofNullable(snapshots);
   }
 
   private static void json(ServerResponse res, Status status, String body) {
@@ -690,6 +948,16 @@ public final class CasServer implements AutoCloseable {
       audit.close();
     } catch (java.io.IOException | RuntimeException e) {
       LOG.error("the audit log did not close cleanly: {}", e.getMessage());
+    }
+    if (snapshots != null) {
+      try {
+        snapshots.takeNow(false); // writes since the last one are in a snapshot before the CAS is gone
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        LOG.error("the snapshot at shutdown failed: {}", e.getMessage());
+      }
+      snapshots.close();
     }
     metrics.close();
     store.close();

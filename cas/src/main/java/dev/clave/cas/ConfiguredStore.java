@@ -12,6 +12,10 @@ import java.nio.file.Path;
 final class ConfiguredStore {
   private ConfiguredStore() {}
 
+  static dev.clave.cas.store.Sealer sealer(Path stateDir, byte[] platformIdentity) {
+    return SimulationSealer.open(stateDir, platformIdentity);
+  }
+
   static CasStore open(CasConfig.Store store, Path stateDir, byte[] platformIdentity,
       dev.clave.cas.store.BackupIdentity backup) {
     SimulationSealer sealer = SimulationSealer.open(stateDir, platformIdentity);

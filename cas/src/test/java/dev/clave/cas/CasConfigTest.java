@@ -109,4 +109,35 @@ class CasConfigTest {
     assertThatThrownBy(() -> CasConfig.fromEnvironment(Map.of("CLAVE_CAS_STORE", "oracle")))
         .hasMessageContaining("CLAVE_CAS_STORE must be sqlite or postgres");
   }
+
+  @Test
+  void snapshotsFromTheFileTheEnvironmentAndTheOriginalsDurations() throws Exception {
+    assertThat(CasConfig.fromEnvironment(Map.of()).snapshots().enabled()).isFalse();
+    Path f = Files.writeString(dir.resolve("snap.toml"), """
+        [snapshots]
+        directory = "snaps"
+        interval = "24h0m0s"
+        keep = 4
+        restore_from = "/mnt/old"
+        """);
+    CasConfig c = CasConfig.fromToml(f);
+    assertThat(c.snapshots().directory()).isEqualTo(dir.resolve("snaps"));
+    assertThat(c.snapshots().interval()).isEqualTo(java.time.Duration.ofHours(24));
+    assertThat(c.snapshots().keep()).isEqualTo(4);
+    assertThat(c.snapshots().restoreFrom()).isEqualTo(Path.of("/mnt/old"));
+    CasConfig e = c.withEnvironment(Map.of("CLAVE_CAS_SNAPSHOT_DIR", "/var/snaps", "CLAVE_CAS_SNAPSHOT_INTERVAL", "5m"));
+    assertThat(e.snapshots().directory()).isEqualTo(Path.of("/var/snaps"));
+    assertThat(e.snapshots().interval()).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(CasConfig.Snapshots.parseInterval("90s", "x")).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(CasConfig.Snapshots.parseInterval("PT2H", "x")).isEqualTo(java.time.Duration.ofHours(2));
+    assertThatThrownBy(() -> CasConfig.Snapshots.parseInterval("soon", "snapshots.interval"))
+        .hasMessageContaining("snapshots.interval must be a duration like 60s");
+    assertThatThrownBy(() -> CasConfig.fromToml(Files.writeString(dir.resolve("s.toml"), "[snapshots]\ninterval = \"0s\"\n")))
+        .hasMessageContaining("at least 1s");
+    assertThatThrownBy(() -> CasConfig.fromToml(Files.writeString(dir.resolve("t.toml"), "[snapshots]\ndir = \"x\"\n")))
+        .hasMessageContaining("unknown key snapshots.dir");
+    assertThatThrownBy(() -> CasConfig.fromToml(Files.writeString(dir.resolve("u.toml"),
+        "[store]\nkind = \"postgres\"\nurl = \"jdbc:postgresql://h/db\"\n[snapshots]\ndirectory = \"x\"\n")))
+        .hasMessageContaining("backed up with PostgreSQL's own tools");
+  }
 }

@@ -78,4 +78,30 @@ class CasBackupControllerChartTest {
     assertThatThrownBy(() -> render("cas-backup-controller", "cbc", values("cas", "cas")))
         .hasMessageContaining("session is required");
   }
+
+  @Test
+  void casResourceGetsTheMigrationCountsAndOnlyThatOne() {
+    Charts.Rendered r = render("cas-backup-controller", "cbc", values("cas", "cas", "session", "p/register", "casResource", "cas"));
+    Container c = r.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(env(c, "CAS_RESOURCE_NAME")).isEqualTo("cas");
+    Role role = r.one(Role.class);
+    assertThat(Rbac.verbs(role.getRules(), "services.clave.dev", "cas/status", "cas")).containsExactly("get", "patch");
+    assertThat(Rbac.verbs(role.getRules(), "services.clave.dev", "cas", "cas")).containsExactly("get", "patch");
+    assertThat(Rbac.verbs(role.getRules(), "services.clave.dev", "cas/status", "other-cas")).isEmpty();
+    assertThat(UnknownFields.in(role)).isEmpty();
+  }
+
+  @Test
+  void withoutCasResourceTheControllerMayNotTouchAnyCas() {
+    Charts.Rendered r = render("cas-backup-controller", "cbc", values("cas", "cas", "session", "p/register"));
+    assertThat(env(r.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0), "CAS_RESOURCE_NAME")).isEmpty();
+    assertThat(Rbac.verbs(r.one(Role.class).getRules(), "services.clave.dev", "cas/status", "cas")).isEmpty();
+    assertThat(Rbac.verbs(r.one(ClusterRole.class).getRules(), "services.clave.dev", "cas/status", "cas")).isEmpty();
+  }
+
+  @Test
+  void casResourceMustBeAResourceName() {
+    assertThatThrownBy(() -> render("cas-backup-controller", "cbc", values("cas", "cas", "session", "p/register", "casResource", "My CAS")))
+        .hasMessageContaining("casResource");
+  }
 }

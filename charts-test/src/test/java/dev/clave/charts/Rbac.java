@@ -21,4 +21,18 @@ final class Rbac {
     }
     return verbs;
   }
+
+  /** The verbs granted on RESOURCE of GROUP for the object named NAME: rules for all names, and rules naming it. */
+  static Set<String> verbs(List<PolicyRule> rules, String group, String resource, String name) {
+    Set<String> verbs = new TreeSet<>();
+    for (PolicyRule r : rules) {
+      boolean groupMatches = r.getApiGroups().contains(group) || r.getApiGroups().contains("*");
+      boolean resourceMatches = r.getResources().contains(resource) || r.getResources().contains("*");
+      boolean nameMatches = r.getResourceNames() == null || r.getResourceNames().isEmpty() || r.getResourceNames().contains(name);
+      if (groupMatches && resourceMatches && nameMatches) {
+        verbs.addAll(r.getVerbs());
+      }
+    }
+    return verbs;
+  }
 }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       CasProvisionCommand.class,
       CasAttestCommand.class,
       CasRegisterBackupCommand.class,
+      CasRestoreDrillCommand.class,
       CasProvisionCommand.UpdateConfig.class,
       CasAuditCommands.Show.class,
       CasAuditCommands.Verify.class
@@ -75,6 +76,18 @@ final class CasCommand implements Runnable {
         description = "the LAS that quotes this CAS, so owners can attest it (clave cas attest, provision … with-attestation)")
     String las;
 
+    @Option(names = "--snapshot-dir", paramLabel = "DIR",
+        description = "take snapshots of the store into DIR (one subdirectory each; restorable on registered backups)")
+    Path snapshotDir;
+
+    @Option(names = "--snapshot-interval", paramLabel = "DURATION",
+        description = "time between snapshots, skipped when nothing changed (default 60s; e.g. 5m, 24h0m0s); SIGUSR1 takes one now")
+    String snapshotInterval;
+
+    @Option(names = "--restore-from", paramLabel = "DIR",
+        description = "a backup CAS taking over: restore the newest intact snapshot in DIR when this CAS has no state of its own")
+    Path restoreFrom;
+
     @Override
     public Integer call() throws Exception {
       CasConfig config;
@@ -83,6 +96,7 @@ final class CasCommand implements Runnable {
       } catch (IllegalArgumentException | java.io.IOException e) {
         throw new Errors.UserError(e.getMessage());
       }
+      CasConfig.Snapshots fromFile = config.snapshots();
       config = new CasConfig(
           stateDir != null ? stateDir : config.stateDir(),
           host != null ? host : config.host(),
@@ -93,13 +107,28 @@ final class CasCommand implements Runnable {
               ? new CasConfig.Verification(collateral, pcs, simRoots)
               : config.verification(),
           las != null ? las : config.las(),
-          config.store());
+          config.store(),
+          fromFile);
+      try {
+        CasConfig.Snapshots sn = config.snapshots();
+        config = config.withSnapshots(new CasConfig.Snapshots(
+            snapshotDir != null ? snapshotDir : sn.directory(),
+            snapshotInterval != null ? CasConfig.Snapshots.parseInterval(snapshotInterval, "--snapshot-interval")
+                : sn.interval(),
+            sn.keep(),
+            restoreFrom != null ? restoreFrom : sn.restoreFrom()));
+      } catch (IllegalArgumentException e) {
+        throw new Errors.UserError(e.getMessage());
+      }
       CasServer cas;
       try {
         cas = CasServer.start(config);
       } catch (java.io.UncheckedIOException | java.io.IOException | IllegalArgumentException
           | dev.clave.cas.store.StoreException e) {
         throw new Errors.UserError("cannot start the CAS: " + e.getMessage());
+      }
+      if (cas.snapshots().isPresent()) {
+        SnapshotSignal.install(cas);
       }
       return Foreground.runUntilStopped(cas, "cas");
     }

@@ -76,6 +76,13 @@ final class CasRegisterBackupCommand implements Callable<Integer> {
           + (n != null ? n.path("error").asText(res.body()) : res.body()));
       return 1;
     }
+    // Pinned from now on (clave cas restore-drill --on BACKUP_ADDR), as the primary attested it.
+    try {
+      config.pin(backup, KeyHash.parse(n.path("keyHash").asText()));
+      config.save();
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("clave: the primary named no valid key hash for the backup: " + e.getMessage());
+    }
     spec.commandLine().getOut().println("Backup CAS registered");
     spec.commandLine().getOut().println("    key hash " + n.path("keyHash").asText() + ", platform "
         + n.path("platformId").asText() + ", TCB " + n.path("tcb").asText() + ", ISVSVN " + n.path("isvSvn").asInt());

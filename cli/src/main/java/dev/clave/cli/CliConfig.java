@@ -119,6 +119,11 @@ final class CliConfig {
     defaultCas = address;
   }
 
+  /** Remembers a CAS by its key hash without making it the default (a backup CAS). */
+  void pin(String address, KeyHash keyHash) {
+    cas.put(address, keyHash);
+  }
+
   /** Writes the file atomically, owner-only. */
   void save() {
     ObjectNode root = JSON.createObjectNode();

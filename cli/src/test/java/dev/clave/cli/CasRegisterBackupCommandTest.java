@@ -109,8 +109,10 @@ class CasRegisterBackupCommandTest {
   void aRegisteredBackupOpensACopyOfThePrimarysDatabaseAndAnUnregisteredCasRefusesIt() throws Exception {
     String backupKeyHash;
     String primaryAddr;
+    String primaryKeyHash;
     try (CasServer primary = CasServer.start(config("primary", lasPrimary))) {
       primaryAddr = provision(primary);
+      primaryKeyHash = primary.identity().keyHash().toString();
       for (String s : List.of("shop", "bank")) {
         CliRun c = CliRun.of("session", "create", session(s).toString(), "--cas", primaryAddr);
         assertThat(c.exitCode()).as(c.err()).isZero();
@@ -131,6 +133,7 @@ class CasRegisterBackupCommandTest {
     copyDatabase("primary", "backup");
     try (CasServer backup = CasServer.start(config("backup", lasBackup))) {
       assertThat(backup.provisioningToken()).as("the copy carries the primary's owner").isEmpty();
+      assertThat(backup.identity().keyHash().toString()).as("and the primary's identity").isEqualTo(primaryKeyHash);
       CliConfig cli = CliConfig.loadOrCreate(dir.resolve("cli.json"));
       String addr = "127.0.0.1:" + backup.clientPort();
       cli.remember(addr, backup.identity().keyHash());
@@ -143,7 +146,7 @@ class CasRegisterBackupCommandTest {
     }
     // Restarted, the backup opens its own key store at the adopted store (no registration needed any more).
     try (CasServer again = CasServer.start(config("backup", lasBackup))) {
-      assertThat(again.identity().keyHash().toString()).isEqualTo(backupKeyHash);
+      assertThat(again.identity().keyHash().toString()).isEqualTo(primaryKeyHash).isNotEqualTo(backupKeyHash);
     }
 
     copyDatabase("primary", "stranger");

@@ -23,7 +23,7 @@ class GeneratedCrdTest {
   @CsvSource(delimiter = '|', value = {
     "sgxplugins.base.clave.dev|SGXPlugin|Cluster|sgx|Status,Serving,Selected,Ready,Age",
     "las.base.clave.dev|LAS|Cluster|las|Status,Available,Desired,Version,Age,Nodes",
-    "cas.services.clave.dev|CAS|Namespaced||Status,Phase,Provisioned,Attestable,Version,Age",
+    "cas.services.clave.dev|CAS|Namespaced||Status,Phase,Provisioned,Attestable,Snapshots,Migration,Version,Age",
     "signedpolicies.cas.clave.dev|SignedPolicy|Namespaced|spol|State,Hash,Age",
     "encryptedpolicies.cas.clave.dev|EncryptedPolicy|Namespaced|epol|State,Age"
   })

@@ -23,5 +23,7 @@ public enum AuditEventType {
   /** A backup CAS was attested and the store's key wrapped for it. */
   BACKUP_REGISTERED,
   /** A backup CAS was not admitted; the entry's reasons say why. */
-  BACKUP_REFUSED
+  BACKUP_REFUSED,
+  /** A restore drill ran on this CAS (as a backup); the entry says whether it passed and, if not, why. */
+  RESTORE_DRILL
 }

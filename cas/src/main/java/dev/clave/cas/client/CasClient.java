@@ -45,6 +45,11 @@ public final class CasClient {
         .build());
   }
 
+  /** {@code path} at the CAS at {@code address} (as {@link #connect} reads addresses). */
+  public static URI connectUri(String address, String path) {
+    return baseUri(address).resolve(path);
+  }
+
   static URI baseUri(String address) {
     String a = address.strip();
     if (a.startsWith("https://")) {
@@ -96,6 +101,14 @@ public final class CasClient {
 
   public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).DELETE().build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  /** A POST with any body and its own timeout (uploads). */
+  public HttpResponse<String> post(String path, String contentType, HttpRequest.BodyPublisher body, Duration timeout)
+      throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+            .header("Content-Type", contentType).POST(body).build(),
         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -511,6 +512,150 @@ public final class SqliteCasStore extends AbstractCasStore {
         writeLock.unlock();
       }
     });
+  }
+
+  /** The store's id in hex (as in its snapshots' manifests). */
+  public String storeIdHex() {
+    return HEX.formatHex(keys.storeId());
+  }
+
+  /** The backups registered for this store, by key hash. */
+  public List<Snapshot.Registration> backupRegistrations() {
+    return withOpenStore(() -> {
+      Connection c = takeReader("list the backup registrations");
+      try {
+        return registrations(c);
+      } catch (SQLException e) {
+        throw new StoreException("cannot read the backup registrations in " + dir + ": " + e.getMessage(), e);
+      } finally {
+        readers.add(c);
+      }
+    });
+  }
+
+  private static List<Snapshot.Registration> registrations(Connection c) throws SQLException {
+    List<Snapshot.Registration> out = new java.util.ArrayList<>();
+    if (!hasTable(c, BACKUP_TABLE)) {
+      return out;
+    }
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT key_hash, platform_id FROM " + BACKUP_TABLE + " ORDER BY key_hash")) {
+      while (rs.next()) {
+        out.add(new Snapshot.Registration(rs.getString(1), rs.getString(2)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Takes a {@link Snapshot} into a new directory in {@code parent}: a consistent copy of the database made in
+   * one read transaction ({@code VACUUM INTO}; writes go on meanwhile), a key store for the copy's head, and the
+   * manifest; written under a {@code .partial-} name, synced, then renamed. Returns the existing snapshot when
+   * one of the same name (same second and version) exists.
+   *
+   * @throws StoreException if it cannot be written (the partial directory is removed)
+   */
+  public Snapshot snapshot(Path parent, Instant now) {
+    return withOpenStore(() -> {
+      Path partial = parent.resolve(".partial-" + HEX.formatHex(Crypto.random(8)));
+      try {
+        SecureFiles.createPrivateDirectory(parent);
+        SecureFiles.createPrivateDirectory(partial);
+        Path db = partial.resolve(DATABASE_FILE);
+        Connection c = takeReader("take a snapshot");
+        try (PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
+          ps.setString(1, db.toString());
+          ps.execute();
+        } finally {
+          readers.add(c);
+        }
+        Head h;
+        List<Snapshot.Registration> regs;
+        SQLiteConfig ro = new SQLiteConfig();
+        ro.setReadOnly(true);
+        try (Connection copy = ro.createConnection("jdbc:sqlite:" + db)) {
+          try (Statement s = copy.createStatement();
+              ResultSet rs = s.executeQuery("SELECT format, store_id, version, digest, prev_mac, mac FROM head")) {
+            if (!rs.next()) {
+              throw new StoreException("the snapshot's database copy has no head row");
+            }
+            h = checkedHead(keys, rs, "the snapshot copy " + db, keyStorePath.toString());
+          }
+          regs = registrations(copy);
+        }
+        Path ks = partial.resolve(KEY_STORE_FILE);
+        Files.write(ks, KeyStoreFile.encode(keys, sealedDataKey, h.version(), h.mac()));
+        Snapshot.force(db);
+        Snapshot.force(ks);
+        Snapshot unsigned = new Snapshot(partial, h.version(), now, keys.storeId(), h.mac(), regs,
+            Snapshot.digestOf(db), Snapshot.digestOf(ks), new byte[Crypto.MAC_LENGTH]);
+        Snapshot signed = Snapshot.withMac(unsigned, keys);
+        Path manifest = partial.resolve(Snapshot.MANIFEST_FILE);
+        Files.write(manifest, signed.manifestJson());
+        Snapshot.force(manifest);
+        SecureFiles.fsyncDirectory(partial);
+        Path target = parent.resolve(Snapshot.directoryName(now, h.version()));
+        if (Files.exists(target)) {
+          deleteTree(partial);
+          return Snapshot.read(target);
+        }
+        Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        SecureFiles.fsyncDirectory(parent);
+        return signed.movedTo(target);
+      } catch (IOException | SQLException | RuntimeException e) {
+        try {
+          deleteTree(partial);
+        } catch (IOException suppressed) {
+          LOG.warn("could not remove the unfinished snapshot {}: {}", partial, suppressed.getMessage());
+        }
+        if (e instanceof StoreException se) {
+          throw se;
+        }
+        throw new StoreException("cannot take a snapshot of " + dir + " into " + parent + ": " + e.getMessage(), e);
+      }
+    });
+  }
+
+  /**
+   * Checks that this store is what {@code snapshot} says it restored: the same store, at its head, and that the
+   * manifest's MAC (time, version, files, registrations) is right under this store's key.
+   *
+   * @throws StoreIntegrityException otherwise
+   */
+  public void checkRestoredFrom(Snapshot snapshot) {
+    withOpenStore(() -> {
+      if (!snapshot.macVerifies(keys)) {
+        throw new StoreIntegrityException("the manifest of snapshot " + snapshot.dir() + " does not verify under the"
+            + " store's key: its time, version, files or registrations were changed");
+      }
+      Head h = head;
+      if (!snapshot.isOf(keys.storeId(), h.version(), h.mac())) {
+        throw new StoreIntegrityException("snapshot " + snapshot.dir() + " says state version "
+            + snapshot.stateVersion() + ", but its database is at version " + h.version() + " or another head");
+      }
+      return null;
+    });
+  }
+
+  /** Removes {@code dir} and everything in it (a snapshot directory or an unfinished one). */
+  public static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private Connection takeReader(String what) {
+    try {
+      return readers.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while waiting to " + what);
+    }
   }
 
   /**

@@ -17,6 +17,8 @@ import javax.crypto.SecretKey;
  *   <li><b>key-store</b>: the MAC of the key store file.
  *   <li><b>hash-tag</b>: the lookup tag of a session version, HMAC(name ‖ hash), so hashes are not stored in
  *       clear.
+ *   <li><b>snapshot</b>: the MAC of a snapshot's manifest ({@link Snapshot}), so its time and files cannot be
+ *       changed without the data key.
  * </ul>
  *
  * Holds key material; never printed.
@@ -33,6 +35,7 @@ final class StoreKeys {
   private final SecretKey head;
   private final SecretKey keyStore;
   private final SecretKey hashTag;
+  private final SecretKey snapshot;
 
   StoreKeys(byte[] dataKey, byte[] storeId) {
     this.storeId = storeId.clone();
@@ -41,6 +44,7 @@ final class StoreKeys {
     this.head = Crypto.macKey(derive(dataKey, "head"));
     this.keyStore = Crypto.macKey(derive(dataKey, "key-store"));
     this.hashTag = Crypto.macKey(derive(dataKey, "hash-tag"));
+    this.snapshot = Crypto.macKey(derive(dataKey, "snapshot"));
   }
 
   private byte[] derive(byte[] dataKey, String purpose) {
@@ -76,6 +80,10 @@ final class StoreKeys {
 
   byte[] keyStoreMac(byte[] body) {
     return Crypto.hmac(keyStore, body);
+  }
+
+  byte[] snapshotMac(byte[] body) {
+    return Crypto.hmac(snapshot, body);
   }
 
   byte[] hashTag(String name, byte[] hash) {

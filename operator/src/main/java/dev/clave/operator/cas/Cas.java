@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Provisioned", jsonPath = ".status.provisioned", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Attestable", jsonPath = ".status.attestable", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Snapshots", jsonPath = ".status.snapshotStatus", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Migration", jsonPath = ".status.migrationNodeRatio", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Version", jsonPath = ".status.version", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class Cas extends CustomResource<CasSpec, Cas.Status> implements Namespaced {
@@ -38,6 +40,12 @@ public class Cas extends CustomResource<CasSpec, Cas.Status> implements Namespac
    * The original's CAS status fields that Clave fills: {@code phase}, {@code provisioned} and {@code attestable}
    * (Unknown | No | Yes; attestable: the CAS shows a quote from its node's LAS), {@code readyReplicas}, {@code version} (the image tag). Clave adds {@code keyHash}: the key hash the
    * CAS gave on first contact, pinned from then on, which policies for this CAS are submitted under.
+   *
+   * <p>{@code snapshotStatus} (Failed | Initializing | Ephemeral | Persisted | Disabled), {@code snapshotTimestamp}
+   * and {@code snapshotConfiguredInterval} come from the CAS itself ({@code GET /v1/cas}). The migration fields
+   * ({@code desiredNumMigratableNodes}: SGX nodes, {@code numMigratableNodes}: nodes with a registered backup,
+   * {@code migrationNodeRatio} "N/M") are written by the CAS backup controller, never by the operator: the
+   * operator's status patches are diffs, and it leaves them as it read them.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Status extends WorkloadStatus {
@@ -47,6 +55,60 @@ public class Cas extends CustomResource<CasSpec, Cas.Status> implements Namespac
     private Integer readyReplicas;
     private String version;
     private String keyHash;
+    private String snapshotStatus;
+    private String snapshotTimestamp;
+    private String snapshotConfiguredInterval;
+    private Integer desiredNumMigratableNodes;
+    private Integer numMigratableNodes;
+    private String migrationNodeRatio;
+
+    public String getSnapshotStatus() {
+      return snapshotStatus;
+    }
+
+    public void setSnapshotStatus(String snapshotStatus) {
+      this.snapshotStatus = snapshotStatus;
+    }
+
+    public String getSnapshotTimestamp() {
+      return snapshotTimestamp;
+    }
+
+    public void setSnapshotTimestamp(String snapshotTimestamp) {
+      this.snapshotTimestamp = snapshotTimestamp;
+    }
+
+    public String getSnapshotConfiguredInterval() {
+      return snapshotConfiguredInterval;
+    }
+
+    public void setSnapshotConfiguredInterval(String snapshotConfiguredInterval) {
+      this.snapshotConfiguredInterval = snapshotConfiguredInterval;
+    }
+
+    public Integer getDesiredNumMigratableNodes() {
+      return desiredNumMigratableNodes;
+    }
+
+    public void setDesiredNumMigratableNodes(Integer desiredNumMigratableNodes) {
+      this.desiredNumMigratableNodes = desiredNumMigratableNodes;
+    }
+
+    public Integer getNumMigratableNodes() {
+      return numMigratableNodes;
+    }
+
+    public void setNumMigratableNodes(Integer numMigratableNodes) {
+      this.numMigratableNodes = numMigratableNodes;
+    }
+
+    public String getMigrationNodeRatio() {
+      return migrationNodeRatio;
+    }
+
+    public void setMigrationNodeRatio(String migrationNodeRatio) {
+      this.migrationNodeRatio = migrationNodeRatio;
+    }
 
     public String getKeyHash() {
       return keyHash;

@@ -11,8 +11,26 @@ import java.util.Optional;
  */
 @FunctionalInterface
 public interface CasProbe {
-  /** What the CAS said about itself. */
-  record CasInfo(KeyHash keyHash, boolean provisioned, boolean attestable) {}
+  /** What the CAS said about itself; {@code snapshots} is empty when the CAS does not report them. */
+  record CasInfo(KeyHash keyHash, boolean provisioned, boolean attestable, Optional<Snapshots> snapshots) {
+    public CasInfo(KeyHash keyHash, boolean provisioned, boolean attestable) {
+      this(keyHash, provisioned, attestable, Optional.empty());
+    }
+  }
+
+  /**
+   * The CAS's database snapshots ({@code "snapshots"} in {@code GET /v1/cas}).
+   *
+   * @param status Disabled | Initializing | Persisted | Failed
+   * @param timestamp ISO-8601 time of the newest snapshot, null when there is none
+   * @param interval the configured interval as the CAS writes it ("60s"), null when not given
+   * @param error why snapshots fail, null unless Failed
+   */
+  record Snapshots(String status, String timestamp, String interval, String error) {
+    public boolean failed() {
+      return "Failed".equals(status);
+    }
+  }
 
   /**
    * Asks the CAS behind {@code cas}'s Service. With {@code pinned}, the CAS must have that key; without, its

@@ -80,14 +80,34 @@ public class CasReconciler implements Reconciler<Cas>, ContextInitializer<Cas> {
       status.setKeyHash(info.keyHash().toString());
       status.setProvisioned(info.provisioned() ? "Yes" : "No");
       status.setAttestable(info.attestable() ? "Yes" : "No");
+      snapshots(cas, status, info.snapshots());
       set(status, State.HEALTHY, "Running", info.provisioned() ? "the CAS is provisioned"
           : "the CAS runs and waits for its owner (clave cas provision)",
           info.provisioned() ? "HEALTHY" : "Unprovisioned", generation);
+      if (info.snapshots().filter(CasProbe.Snapshots::failed).isPresent()) {
+        // The CAS still serves, so it stays Ready; but its store is not being saved: Degraded, and the phase says why.
+        String why = "database snapshots fail" + info.snapshots().map(CasProbe.Snapshots::error).map(e -> ": " + e).orElse("");
+        Conditions.set(status, Conditions.DEGRADED, true, "SnapshotFailure", why, generation);
+        status.setPhase("SnapshotFailure");
+      }
     } catch (IOException e) {
       status.setProvisioned("Unknown");
       set(status, State.UNHEALTHY, "Unreachable", e.getMessage(), "UNHEALTHY", generation);
     }
     return cas;
+  }
+
+  /** The snapshot fields from what the CAS reported; unset when it reports nothing. */
+  private static void snapshots(Cas cas, Cas.Status status, Optional<CasProbe.Snapshots> reported) {
+    CasProbe.Snapshots s = reported.orElse(null);
+    String st = s == null ? null : s.status();
+    if ("Persisted".equals(st) && !cas.getSpec().getPersistence().on()) {
+      // Written, but to an emptyDir that goes with the pod: the original's Ephemeral.
+      st = "Ephemeral";
+    }
+    status.setSnapshotStatus(st);
+    status.setSnapshotTimestamp(s == null ? null : s.timestamp());
+    status.setSnapshotConfiguredInterval(s == null ? null : s.interval());
   }
 
   private static void set(Cas.Status status, State state, String reason, String message, String phase, Long generation) {

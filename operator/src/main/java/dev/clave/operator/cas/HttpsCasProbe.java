@@ -43,12 +43,9 @@ final class HttpsCasProbe implements CasProbe {
     if (res.statusCode() != 200) {
       throw new IOException("the CAS at " + addr + " answered HTTP " + res.statusCode() + " to GET /v1/cas");
     }
-    KeyHash key;
-    boolean provisioned;
+    CasInfo self;
     try {
-      JsonNode n = JSON.readTree(res.body());
-      key = KeyHash.parse(n.path("keyHash").asText());
-      provisioned = n.path("provisioned").asBoolean(false);
+      self = parse(res.body());
     } catch (IOException | IllegalArgumentException e) {
       throw new IOException("the CAS at " + addr + " did not describe itself (GET /v1/cas)");
     }
@@ -59,7 +56,25 @@ final class HttpsCasProbe implements CasProbe {
     } catch (IOException e) {
       attestable = false;
     }
-    return new CasInfo(key, provisioned, attestable);
+    return new CasInfo(self.keyHash(), self.provisioned(), attestable, self.snapshots());
+  }
+
+  /** The body of {@code GET /v1/cas}; attestable is left false (asked separately). */
+  static CasInfo parse(String body) throws IOException {
+    JsonNode n = JSON.readTree(body);
+    KeyHash key = KeyHash.parse(n.path("keyHash").asText());
+    boolean provisioned = n.path("provisioned").asBoolean(false);
+    // Older CASes have no "snapshots": the status fields then stay unset rather than guessed.
+    JsonNode s = n.path("snapshots");
+    Optional<Snapshots> snapshots = s.isObject() && s.path("status").isTextual()
+        ? Optional.of(new Snapshots(s.path("status").asText(), text(s, "timestamp"), text(s, "interval"), text(s, "error")))
+        : Optional.empty();
+    return new CasInfo(key, provisioned, false, snapshots);
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.path(field);
+    return v.isValueNode() && !v.isNull() && !v.asText().isEmpty() ? v.asText() : null;
   }
 
   private static String describe(IOException e) {
