@@ -64,8 +64,8 @@ import javax.net.ssl.X509TrustManager;
  * </ul>
  *
  * <p>Clients know every CAS address up front (a fixed, ordered list: the primary then the backup, or their
- * preferred replica then the other) and pin the set of CAS key hashes (both CAS keys, known once the backup is
- * registered): the backup has a key of its own, so a client pinning the primary's key alone refuses it. A client
+ * preferred replica then the other) and pin one CAS key hash, the primary's (replica a's): the CAS identity is
+ * kept in the store, so the restored backup and the second replica present that key too. A client
  * stays on an address while attestations succeed; a failed attempt moves it to the next address; after a full
  * round of failures it waits {@code --retry-ms} before the next round.
  *
@@ -167,7 +167,8 @@ public final class CasFailoverBench {
             primary.clientPort, primary.enclavePort, backupKey, bp[0], bp[1], names.size());
 
         List<Enclave> pool = enclaves(names);
-        Set<KeyHash> pins = Set.of(primary.keyHash, backupKey);
+        // Only the primary's key: the backup takes it over with the store it restores.
+        Set<KeyHash> pins = Set.of(primary.keyHash);
         clients = new Clients(pool, o.clients, o.retryMs, c -> List.of(primary.enclavePort, bp[1]), pins);
         clients.start();
         Thread.sleep(o.warmup * 1000L);
@@ -217,7 +218,11 @@ public final class CasFailoverBench {
         Thread.sleep(2000);
         clients.stop();
 
-        CasClient viaBackup = CasClient.connect(HOST + ":" + bp[0], backup.keyHash, owner);
+        if (!backup.keyHash.equals(primary.keyHash)) {
+          throw new IllegalStateException("the restored backup presents key hash " + backup.keyHash + ", not the"
+              + " primary's " + primary.keyHash);
+        }
+        CasClient viaBackup = CasClient.connect(HOST + ":" + bp[0], primary.keyHash, owner);
         int readBack = 0;
         for (String n : names) {
           if (viaBackup.get("/v1/sessions/" + n).statusCode() == 200) {
@@ -317,8 +322,11 @@ public final class CasFailoverBench {
       List<Enclave> pool = enclaves(names);
       int pa = a.enclavePort;
       int pb = b.enclavePort;
+      if (!b.keyHash.equals(a.keyHash)) {
+        throw new IllegalStateException("replica b presents key hash " + b.keyHash + ", not the store's " + a.keyHash);
+      }
       clients = new Clients(pool, o.clients, o.retryMs, c -> c % 2 == 0 ? List.of(pa, pb) : List.of(pb, pa),
-          Set.of(a.keyHash, b.keyHash));
+          Set.of(a.keyHash));
       clients.start();
       Thread.sleep(o.warmup * 1000L);
       long before = clients.successes.get();
