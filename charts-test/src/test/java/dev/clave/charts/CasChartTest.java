@@ -81,7 +81,8 @@ class CasChartTest {
     assertThat(c.getResources().getLimits()).containsOnly(Map.entry("kubernetes.azure.com/sgx_epc_mem_in_MiB", new Quantity("16")));
     assertThat(sts.getSpec().getTemplate().getSpec().getNodeSelector()).isNullOrEmpty();
 
-    assertThat(sts.getSpec().getVolumeClaimTemplates()).hasSize(1);
+    // The state's claim, then the snapshots' (which follow persistence.enabled).
+    assertThat(sts.getSpec().getVolumeClaimTemplates()).hasSize(2);
     PersistentVolumeClaim pvc = sts.getSpec().getVolumeClaimTemplates().get(0);
     assertThat(pvc.getMetadata().getName()).isEqualTo("state");
     assertThat(pvc.getSpec().getStorageClassName()).isEqualTo("managed");
@@ -132,5 +133,102 @@ class CasChartTest {
         "pcsUrl", "https://pccs.example:8081", "trustSimRoot.secretName", "clave-sim-root")).one(StatefulSet.class));
     assertThat(c.getArgs()).contains("--pcs=https://pccs.example:8081", "--trust-sim-root=/etc/clave/sim-root/root_ca.pem");
     assertThat(c.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/etc/clave/sim-root"));
+  }
+
+  private static java.util.Optional<String> env(Container c, String name) {
+    return c.getEnv() == null ? java.util.Optional.empty()
+        : c.getEnv().stream().filter(e -> e.getName().equals(name)).map(e -> e.getValue()).findFirst();
+  }
+
+  private static java.util.Optional<io.fabric8.kubernetes.api.model.Volume> volume(StatefulSet sts, String name) {
+    return sts.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst();
+  }
+
+  private static java.util.Optional<PersistentVolumeClaim> claim(StatefulSet sts, String name) {
+    return sts.getSpec().getVolumeClaimTemplates() == null ? java.util.Optional.empty()
+        : sts.getSpec().getVolumeClaimTemplates().stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst();
+  }
+
+  @Test
+  void snapshotsByDefaultGoEvery60sToAnEmptyDirWithoutPersistence() {
+    StatefulSet sts = render("cas", "cas").one(StatefulSet.class);
+    Container c = cas(sts);
+    assertThat(env(c, "CLAVE_CAS_SNAPSHOT_DIR")).contains("/var/mnt/cas-database-snapshots");
+    assertThat(env(c, "CLAVE_CAS_SNAPSHOT_INTERVAL")).contains("60s");
+    assertThat(env(c, "CLAVE_CAS_RESTORE_FROM")).isEmpty();
+    assertThat(c.getVolumeMounts()).anyMatch(m -> m.getName().equals("snapshots") && m.getMountPath().equals("/var/mnt/cas-database-snapshots"));
+    assertThat(volume(sts, "snapshots").orElseThrow().getEmptyDir()).isNotNull();
+    assertThat(claim(sts, "snapshots")).isEmpty();
+    assertThat(UnknownFields.in(sts)).isEmpty();
+  }
+
+  @Test
+  void withPersistenceSnapshotsGetAClaimOfTheirOwn() {
+    StatefulSet sts = render("cas", "cas", values("persistence.enabled", true, "persistence.storageClass", "managed",
+        "databaseSnapshots.interval", "24h0m0s")).one(StatefulSet.class);
+    assertThat(sts.getSpec().getVolumeClaimTemplates()).extracting(p -> p.getMetadata().getName())
+        .containsExactly("state", "snapshots");
+    PersistentVolumeClaim snap = claim(sts, "snapshots").orElseThrow();
+    assertThat(snap.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+    assertThat(snap.getSpec().getStorageClassName()).as("its own class: the default").isNull();
+    assertThat(snap.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("1Gi"));
+    assertThat(volume(sts, "snapshots")).as("no emptyDir shadows the claim").isEmpty();
+    assertThat(cas(sts).getVolumeMounts()).anyMatch(m -> m.getName().equals("snapshots"));
+    assertThat(env(cas(sts), "CLAVE_CAS_SNAPSHOT_INTERVAL")).contains("24h0m0s");
+    assertThat(UnknownFields.in(sts)).isEmpty();
+
+    // Their own setting wins either way.
+    StatefulSet own = render("cas", "cas", values("databaseSnapshots.persistence.enabled", true,
+        "databaseSnapshots.persistence.size", "5Gi", "databaseSnapshots.persistence.storageClass", "fast",
+        "databaseSnapshots.targetDirectory", "/snap")).one(StatefulSet.class);
+    assertThat(own.getSpec().getVolumeClaimTemplates()).extracting(p -> p.getMetadata().getName()).containsExactly("snapshots");
+    assertThat(claim(own, "snapshots").orElseThrow().getSpec().getStorageClassName()).isEqualTo("fast");
+    assertThat(claim(own, "snapshots").orElseThrow().getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("5Gi"));
+    assertThat(volume(own, "state").orElseThrow().getEmptyDir()).isNotNull();
+    assertThat(cas(own).getVolumeMounts()).anyMatch(m -> m.getName().equals("snapshots") && m.getMountPath().equals("/snap"));
+    assertThat(env(cas(own), "CLAVE_CAS_SNAPSHOT_DIR")).contains("/snap");
+
+    StatefulSet off = render("cas", "cas", values("persistence.enabled", true, "databaseSnapshots.persistence.enabled", false))
+        .one(StatefulSet.class);
+    assertThat(off.getSpec().getVolumeClaimTemplates()).extracting(p -> p.getMetadata().getName()).containsExactly("state");
+    assertThat(volume(off, "snapshots").orElseThrow().getEmptyDir()).isNotNull();
+  }
+
+  @Test
+  void disabledSnapshotsGetNoVolumeAndNoSettings() {
+    StatefulSet sts = render("cas", "cas", values("persistence.enabled", true, "databaseSnapshots.enabled", false,
+        "databaseSnapshots.persistence.enabled", true)).one(StatefulSet.class);
+    Container c = cas(sts);
+    assertThat(env(c, "CLAVE_CAS_SNAPSHOT_DIR")).isEmpty();
+    assertThat(env(c, "CLAVE_CAS_SNAPSHOT_INTERVAL")).isEmpty();
+    assertThat(c.getVolumeMounts()).noneMatch(m -> m.getName().equals("snapshots"));
+    assertThat(volume(sts, "snapshots")).isEmpty();
+    assertThat(sts.getSpec().getVolumeClaimTemplates()).extracting(p -> p.getMetadata().getName()).containsExactly("state");
+
+    StatefulSet bare = render("cas", "cas", values("databaseSnapshots.enabled", false)).one(StatefulSet.class);
+    assertThat(cas(bare).getEnv()).as("nothing to set").isNullOrEmpty();
+    assertThat(bare.getSpec().getVolumeClaimTemplates()).isNullOrEmpty();
+    assertThat(UnknownFields.in(bare)).isEmpty();
+  }
+
+  @Test
+  void aBackupTakingOverRestoresFromItsSnapshotsAndExtraEnvComesLast() {
+    Container c = cas(render("cas", "cas", values("restoreFrom", "/var/mnt/cas-database-snapshots",
+        "env[0].name", "CLAVE_CAS_SNAPSHOT_INTERVAL", "env[0].value", "5m")).one(StatefulSet.class));
+    assertThat(env(c, "CLAVE_CAS_RESTORE_FROM")).contains("/var/mnt/cas-database-snapshots");
+    assertThat(c.getEnv()).extracting(e -> e.getName()).endsWith("CLAVE_CAS_SNAPSHOT_INTERVAL")
+        .as("the chart's own first, so extra env overrides").startsWith("CLAVE_CAS_SNAPSHOT_DIR");
+  }
+
+  @Test
+  void misspeltOrIllFormedSnapshotValuesAreRefused() {
+    assertThatThrownBy(() -> render("cas", "cas", values("databaseSnapshot.enabled", false)))
+        .hasMessageContaining("databaseSnapshot");
+    assertThatThrownBy(() -> render("cas", "cas", values("databaseSnapshots.persistance.enabled", true)))
+        .hasMessageContaining("persistance");
+    assertThatThrownBy(() -> render("cas", "cas", values("databaseSnapshots.interval", "1d")))
+        .hasMessageContaining("/databaseSnapshots/interval");
+    assertThatThrownBy(() -> render("cas", "cas", values("databaseSnapshots.targetDirectory", "snapshots")))
+        .hasMessageContaining("/databaseSnapshots/targetDirectory");
   }
 }

@@ -7,12 +7,15 @@ import dev.clave.cas.CasConfig;
 import dev.clave.cas.CasServer;
 import dev.clave.operator.cas.Cas;
 import dev.clave.operator.cas.CasProbe;
+import dev.clave.operator.cas.CasSpec;
 import dev.clave.operator.model.Conditions;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -133,5 +136,105 @@ class CasReconcilerTest {
     assertThat(client.persistentVolumeClaims().inNamespace(NS).withName("scratch-db").get()).isNull();
     client.resources(Cas.class).inNamespace(NS).withName("scratch").delete();
     eventually().until(() -> get("scratch") == null && sts("scratch") == null);
+  }
+
+  private static Cas create(String name, java.util.function.Consumer<Cas> spec) {
+    Cas cas = new Cas();
+    cas.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    spec.accept(cas);
+    client.resources(Cas.class).inNamespace(NS).resource(cas).create();
+    eventually().until(() -> sts(name) != null);
+    return cas;
+  }
+
+  private static Map<String, String> env(StatefulSet s) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    s.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+    return env;
+  }
+
+  private static java.util.Optional<Volume> volume(StatefulSet s, String name) {
+    return s.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst();
+  }
+
+  private static java.util.Optional<VolumeMount> mount(StatefulSet s, String name) {
+    return s.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts().stream()
+        .filter(m -> m.getName().equals(name)).findFirst();
+  }
+
+  private static PersistentVolumeClaim pvc(String name) {
+    return client.persistentVolumeClaims().inNamespace(NS).withName(name).get();
+  }
+
+  private static void delete(String name) {
+    client.resources(Cas.class).inNamespace(NS).withName(name).delete();
+    eventually().until(() -> get(name) == null && sts(name) == null);
+  }
+
+  @Test
+  void snapshotsByDefaultGoEvery60sToAClaimOfTheirOwnThatOutlivesTheCas() {
+    create("snappy", c -> c.getSpec().getPersistence().setEnabled(true));
+    eventually().until(() -> pvc("snappy-snapshots") != null && pvc("snappy-db") != null);
+    PersistentVolumeClaim claim = pvc("snappy-snapshots");
+    assertThat(claim.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("1Gi"));
+    assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+    assertThat(claim.getSpec().getStorageClassName()).isNull();
+    assertThat(claim.getMetadata().getOwnerReferences()).as("not garbage-collected with the CAS").isNullOrEmpty();
+    StatefulSet s = sts("snappy");
+    assertThat(env(s)).containsEntry("CLAVE_CAS_SNAPSHOT_DIR", "/var/mnt/cas-database-snapshots")
+        .containsEntry("CLAVE_CAS_SNAPSHOT_INTERVAL", "60s");
+    assertThat(volume(s, "snapshots").orElseThrow().getPersistentVolumeClaim().getClaimName()).isEqualTo("snappy-snapshots");
+    assertThat(mount(s, "snapshots").orElseThrow().getMountPath()).isEqualTo("/var/mnt/cas-database-snapshots");
+    assertThat(volume(s, "db").orElseThrow().getPersistentVolumeClaim().getClaimName()).isEqualTo("snappy-db");
+
+    delete("snappy");
+    assertThat(pvc("snappy-snapshots")).as("the snapshots outlive the resource").isNotNull();
+    assertThat(pvc("snappy-db")).isNotNull();
+  }
+
+  @Test
+  void disabledSnapshotsGetNoVolumeNoClaimAndNoSettings() {
+    create("nosnap", c -> {
+      c.getSpec().getPersistence().setEnabled(true);
+      c.getSpec().getDatabaseSnapshots().setEnabled(false);
+      c.getSpec().getDatabaseSnapshots().getPersistence().setEnabled(true);
+    });
+    eventually().until(() -> pvc("nosnap-db") != null);
+    StatefulSet s = sts("nosnap");
+    assertThat(env(s)).doesNotContainKeys("CLAVE_CAS_SNAPSHOT_DIR", "CLAVE_CAS_SNAPSHOT_INTERVAL");
+    assertThat(volume(s, "snapshots")).isEmpty();
+    assertThat(mount(s, "snapshots")).isEmpty();
+    assertThat(pvc("nosnap-snapshots")).isNull();
+    delete("nosnap");
+  }
+
+  @Test
+  void withoutPersistenceSnapshotsAreOnAnEmptyDirUnlessTheirOwnPersistenceIsOn() {
+    create("ephemeral", c -> c.getSpec().getDatabaseSnapshots().setInterval("24h0m0s"));
+    StatefulSet s = sts("ephemeral");
+    assertThat(volume(s, "snapshots").orElseThrow().getEmptyDir()).isNotNull();
+    assertThat(mount(s, "snapshots").orElseThrow().getMountPath()).isEqualTo("/var/mnt/cas-database-snapshots");
+    assertThat(env(s)).containsEntry("CLAVE_CAS_SNAPSHOT_INTERVAL", "24h0m0s");
+    assertThat(pvc("ephemeral-snapshots")).isNull();
+    delete("ephemeral");
+
+    create("own", c -> {
+      CasSpec.DatabaseSnapshots d = c.getSpec().getDatabaseSnapshots();
+      d.setTargetDirectory("/snap");
+      d.getPersistence().setEnabled(true);
+      d.getPersistence().setSize("3Gi");
+      d.getPersistence().setStorageClass("fast");
+    });
+    eventually().until(() -> pvc("own-snapshots") != null);
+    assertThat(pvc("own-snapshots").getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("3Gi"));
+    assertThat(pvc("own-snapshots").getSpec().getStorageClassName()).isEqualTo("fast");
+    assertThat(pvc("own-db")).as("the store itself stays in the pod").isNull();
+    StatefulSet own = sts("own");
+    assertThat(volume(own, "db").orElseThrow().getEmptyDir()).isNotNull();
+    assertThat(volume(own, "snapshots").orElseThrow().getPersistentVolumeClaim().getClaimName()).isEqualTo("own-snapshots");
+    assertThat(env(own)).containsEntry("CLAVE_CAS_SNAPSHOT_DIR", "/snap");
+    assertThat(mount(own, "snapshots").orElseThrow().getMountPath()).isEqualTo("/snap");
+    delete("own");
   }
 }

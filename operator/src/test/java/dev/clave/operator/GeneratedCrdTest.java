@@ -49,4 +49,15 @@ class GeneratedCrdTest {
     assertThat(spec.getXKubernetesValidations()).singleElement()
         .satisfies(r -> assertThat(r.getRule()).isEqualTo("self == oldSelf"));
   }
+
+  @org.junit.jupiter.api.Test
+  void snapshotIntervalsAreDurationsLikeTheOriginals() throws Exception {
+    var snapshots = crd("cas.services.clave.dev").getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema()
+        .getProperties().get("spec").getProperties().get("databaseSnapshots");
+    assertThat(snapshots.getProperties()).containsKeys("enabled", "interval", "targetDirectory", "persistence");
+    assertThat(snapshots.getProperties().get("persistence").getProperties()).containsKeys("enabled", "storageClass", "size");
+    java.util.regex.Pattern interval = java.util.regex.Pattern.compile(snapshots.getProperties().get("interval").getPattern());
+    assertThat(List.of("60s", "5m", "24h0m0s", "1h", "2h30m", "90m15s")).allMatch(i -> interval.matcher(i).matches());
+    assertThat(List.of("", "60", "1d", "s", "5m60", "1.5h", "60 s")).noneMatch(i -> interval.matcher(i).matches());
+  }
 }

@@ -19,12 +19,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Keeps a CAS's StatefulSet, Service and (with persistence) store claim as its spec says; once its pod is
- * ready, asks the CAS for its key hash and whether it is provisioned.
+ * Keeps a CAS's StatefulSet, Service and (with persistence) store and snapshots claims as its spec says; once
+ * its pod is ready, asks the CAS for its key hash and whether it is provisioned.
  */
 @ControllerConfiguration(name = "cas")
 @Workflow(dependents = {
   @Dependent(type = CasVolumeClaim.class, name = "store", reconcilePrecondition = PersistenceEnabled.class),
+  @Dependent(type = CasSnapshotClaim.class, name = "snapshots", reconcilePrecondition = SnapshotPersistenceEnabled.class),
   @Dependent(type = CasService.class, name = "service"),
   @Dependent(type = CasStatefulSet.class, name = "statefulset")
 })
@@ -101,7 +102,7 @@ public class CasReconciler implements Reconciler<Cas>, ContextInitializer<Cas> {
   private static void snapshots(Cas cas, Cas.Status status, Optional<CasProbe.Snapshots> reported) {
     CasProbe.Snapshots s = reported.orElse(null);
     String st = s == null ? null : s.status();
-    if ("Persisted".equals(st) && !cas.getSpec().getPersistence().on()) {
+    if ("Persisted".equals(st) && !CasWorkload.snapshotsPersistent(cas)) {
       // Written, but to an emptyDir that goes with the pod: the original's Ephemeral.
       st = "Ephemeral";
     }

@@ -3,7 +3,11 @@ package dev.clave.operator.cas;
 import dev.clave.cas.CasConfig;
 import dev.clave.operator.OperatorConfig;
 import dev.clave.operator.Workloads;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -15,7 +19,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 /**
  * One CAS pod ({@code clave cas serve}) with a stable name. The store is a volume the operator made itself
  * (not a volume claim template), so changing the image rolls the pod onto the same store, and deleting the
- * CAS resource leaves the store behind.
+ * CAS resource leaves the store behind. Database snapshots, when on, go to a second volume made the same way.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Workloads.MANAGED_BY + "=" + Workloads.OPERATOR))
 public class CasStatefulSet extends CRUDNoGCKubernetesDependentResource<StatefulSet, Cas> {
@@ -34,7 +38,7 @@ public class CasStatefulSet extends CRUDNoGCKubernetesDependentResource<Stateful
         ? new VolumeBuilder().withName("db").withNewPersistentVolumeClaim().withClaimName(CasWorkload.claimName(cas))
             .endPersistentVolumeClaim().build()
         : new VolumeBuilder().withName("db").withNewEmptyDir().endEmptyDir().build();
-    return new StatefulSetBuilder()
+    StatefulSet sts = new StatefulSetBuilder()
         .withNewMetadata().withName(name).withNamespace(ns).withLabels(Workloads.labels(CasWorkload.APP, name)).endMetadata()
         .withNewSpec()
           .withReplicas(1)
@@ -70,5 +74,26 @@ public class CasStatefulSet extends CRUDNoGCKubernetesDependentResource<Stateful
           .endTemplate()
         .endSpec()
         .build();
+    if (CasWorkload.snapshotsOn(cas)) {
+      withSnapshots(sts, cas);
+    }
+    return sts;
+  }
+
+  /**
+   * {@code databaseSnapshots}: a {@code snapshots} volume at the target directory (the claim the operator made,
+   * else an emptyDir that goes with the pod) and the CAS told where and how often to write.
+   */
+  private static void withSnapshots(StatefulSet sts, Cas cas) {
+    String dir = CasWorkload.snapshotDir(cas);
+    PodSpec pod = sts.getSpec().getTemplate().getSpec();
+    Container c = pod.getContainers().get(0);
+    c.getEnv().add(new EnvVar("CLAVE_CAS_SNAPSHOT_DIR", dir, null));
+    c.getEnv().add(new EnvVar("CLAVE_CAS_SNAPSHOT_INTERVAL", CasWorkload.snapshotInterval(cas), null));
+    c.getVolumeMounts().add(new VolumeMountBuilder().withName("snapshots").withMountPath(dir).build());
+    pod.getVolumes().add(CasWorkload.snapshotsPersistent(cas)
+        ? new VolumeBuilder().withName("snapshots").withNewPersistentVolumeClaim()
+            .withClaimName(CasWorkload.snapshotClaimName(cas)).endPersistentVolumeClaim().build()
+        : new VolumeBuilder().withName("snapshots").withNewEmptyDir().endEmptyDir().build());
   }
 }
