@@ -7,7 +7,6 @@ import dev.clave.cas.store.SqliteCasStore;
 import dev.clave.cas.store.StoreException;
 import dev.clave.policy.protect.KeyHash;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,17 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The primary's side of a scheduled restore drill ({@code POST /v1/cas/restore-drills}, issue #7): it sends its
@@ -111,62 +106,10 @@ final class RemoteDrill {
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, none);
       SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-      ctx.init(kmf.getKeyManagers(), new TrustManager[] {new AnyOf(registered)}, null);
+      ctx.init(kmf.getKeyManagers(), new TrustManager[] {KeyHashPinning.anyOf(registered)}, null);
       return ctx;
     } catch (java.security.GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot set up TLS with the CAS identity: " + e.getMessage(), e);
-    }
-  }
-
-  /** Trusts a server whose key hash is one of the registered backups'. */
-  private static final class AnyOf extends X509ExtendedTrustManager {
-    private final List<KeyHashPinning> pins = new ArrayList<>();
-
-    AnyOf(List<KeyHash> hashes) {
-      hashes.forEach(h -> pins.add(KeyHashPinning.pinned(h)));
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      for (KeyHashPinning p : pins) {
-        try {
-          p.checkServerTrusted(chain, authType);
-          return;
-        } catch (CertificateException e) {
-          // try the next registered backup
-        }
-      }
-      throw new CertificateException("the server is none of this CAS's registered backups");
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-      checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-      checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      throw new CertificateException("a client-side trust manager");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-      throw new CertificateException("a client-side trust manager");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-      throw new CertificateException("a client-side trust manager");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 }

@@ -17,15 +17,21 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * ({@code clave run} without {@code --cas-key-hash}).
  */
 public final class KeyHashPinning extends X509ExtendedTrustManager {
-  private final KeyHash pinned;
+  /** Null: any server. */
+  private final java.util.Set<KeyHash> pinned;
 
-  private KeyHashPinning(KeyHash pinned) {
+  private KeyHashPinning(java.util.Set<KeyHash> pinned) {
     this.pinned = pinned;
   }
 
   /** Trusts only the CAS whose key has this hash. */
   public static KeyHashPinning pinned(KeyHash casKeyHash) {
-    return new KeyHashPinning(java.util.Objects.requireNonNull(casKeyHash, "casKeyHash"));
+    return new KeyHashPinning(java.util.Set.of(java.util.Objects.requireNonNull(casKeyHash, "casKeyHash")));
+  }
+
+  /** Trusts a CAS whose key has one of these hashes (a primary's registered backups); none if empty. */
+  public static KeyHashPinning anyOf(java.util.Collection<KeyHash> casKeyHashes) {
+    return new KeyHashPinning(java.util.Set.copyOf(casKeyHashes));
   }
 
   /** Trusts any server that presents a certificate. Unauthenticated: say so to the user. */
@@ -43,9 +49,10 @@ public final class KeyHashPinning extends X509ExtendedTrustManager {
     }
     // The pinned key is the CAS's root key; its TLS certificate is that root or issued under it.
     X509Certificate top = chain[chain.length - 1];
-    if (!pinned.matches(top.getPublicKey().getEncoded())) {
+    if (pinned.stream().noneMatch(k -> k.matches(top.getPublicKey().getEncoded()))) {
       throw new CertificateException("the server's key hash is " + KeyHash.of(top.getPublicKey().getEncoded())
-          + ", not the pinned CAS key hash " + pinned);
+          + ", not " + (pinned.size() == 1 ? "the pinned CAS key hash " + pinned.iterator().next()
+              : "one of the pinned CAS key hashes " + pinned));
     }
     for (int i = 0; i + 1 < chain.length; i++) {
       try {
