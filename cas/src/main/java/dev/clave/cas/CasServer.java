@@ -106,10 +106,13 @@ public final class CasServer implements AutoCloseable {
         java.time.Clock.systemUTC());
     this.backups = new dev.clave.cas.backup.BackupRegistrar(verifier, this::ownQuote,
         identity.certificate().getPublicKey().getEncoded(), (spki, keyHash, platformId) -> {
-          if (!(store instanceof dev.clave.cas.store.SqliteCasStore sqlite)) {
-            throw new IllegalStateException("backup registration is implemented for the SQLite store only");
+          if (store instanceof dev.clave.cas.store.SqliteCasStore sqlite) {
+            sqlite.registerBackup(spki, keyHash, platformId);
+          } else if (store instanceof dev.clave.cas.store.PostgresCasStore pg) {
+            pg.registerBackup(spki, keyHash, platformId); // another replica, or a backup
+          } else {
+            throw new IllegalStateException("this store takes no registrations");
           }
-          sqlite.registerBackup(spki, keyHash, platformId);
         }, java.time.Clock.systemUTC());
     io.micrometer.core.instrument.FunctionCounter.builder("clave_cas_collateral_cache_hits", verifier,
             v -> v.collateralCacheStats().hits())
@@ -190,7 +193,7 @@ public final class CasServer implements AutoCloseable {
     }
     var self = new dev.clave.cas.store.BackupIdentity(loaded.keyHash().toString(), loaded.privateKey(),
         loaded.certificate().getPublicKey().getEncoded(), platform);
-    CasStore store = ConfiguredStore.open(config.store(), dir, platformIdentity(), self);
+    CasStore store = openStore(config, dir, loaded, selfAttestation, self);
     AuditLog audit;
     Provisioning provisioning;
     CasIdentity identity;
@@ -655,11 +658,6 @@ public final class CasServer implements AutoCloseable {
       error(res, Status.FORBIDDEN_403, "only the CAS owner may register backups");
       return;
     }
-    if (!(store instanceof dev.clave.cas.store.SqliteCasStore)) {
-      error(res, Status.NOT_IMPLEMENTED_501, "backup registration is implemented for the SQLite store only"
-          + " (PostgreSQL replicas share their database's key through [store] key_dir for now)");
-      return;
-    }
     var body = jsonBody(req, res);
     if (body == null) {
       return;
@@ -779,6 +777,45 @@ public final class CasServer implements AutoCloseable {
     health(r);
     attestationRoutes.register(r);
   }
+
+  /**
+   * The configured store; a replica of a PostgreSQL store that is not registered yet waits for its registration,
+   * serving meanwhile what a running replica needs to attest it ({@link JoiningServer}).
+   */
+  private static CasStore openStore(CasConfig config, Path dir, CasIdentity identity, CasAttestation attestation,
+      dev.clave.cas.store.BackupIdentity self) throws IOException {
+    JoiningServer joining = null;
+    try {
+      while (true) {
+        try {
+          CasStore store = ConfiguredStore.open(config.store(), dir, platformIdentity(), self);
+          if (joining != null) {
+            LOG.info("registered: this replica joined the store");
+          }
+          return store;
+        } catch (dev.clave.cas.store.NotRegisteredException e) {
+          if (joining == null) {
+            joining = JoiningServer.start(config, identity, attestation);
+            LOG.warn("{}", e.getMessage());
+            LOG.warn("waiting to be registered; meanwhile port {} serves this CAS's key hash {} and quote",
+                joining.port(), identity.keyHash());
+          }
+          try {
+            Thread.sleep(JOIN_POLL_MILLIS);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting to be registered");
+          }
+        }
+      }
+    } finally {
+      if (joining != null) {
+        joining.close();
+      }
+    }
+  }
+
+  private static final long JOIN_POLL_MILLIS = 1000;
 
   private static final String ENCRYPTION_KEY_BLOB = "session-encryption-key";
   static final String IDENTITY_KEY_BLOB = "cas-identity-key";

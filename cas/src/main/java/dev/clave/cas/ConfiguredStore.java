@@ -22,12 +22,16 @@ final class ConfiguredStore {
     return switch (store.kind()) {
       case SQLITE -> SqliteCasStore.open(stateDir, sealer, backup);
       case POSTGRES -> {
-        // The replicas' shared data key: sealed in the key directory (its own sealing secret in simulation).
-        Path keyDir = store.keyDir() != null ? store.keyDir().toAbsolutePath() : stateDir.toAbsolutePath();
+        PostgresDatabase db = new PostgresDatabase(store.url(), store.user(), store.password());
+        if (store.keyDir() == null) {
+          // Each replica gets the key through an attested registration by a running one (the first makes it).
+          yield PostgresCasStore.open(db, stateDir, sealer, DataKeySource.registration(db, backup));
+        }
+        // A key directory all replicas share: the data key sealed there (its own sealing secret in simulation).
+        Path keyDir = store.keyDir().toAbsolutePath();
         SimulationSealer keySealer = keyDir.equals(stateDir.toAbsolutePath()) ? sealer
             : SimulationSealer.open(keyDir, platformIdentity);
-        yield PostgresCasStore.open(new PostgresDatabase(store.url(), store.user(), store.password()), stateDir,
-            sealer, DataKeySource.sealedKeyFile(keyDir, keySealer));
+        yield PostgresCasStore.open(db, stateDir, sealer, DataKeySource.sealedKeyFile(keyDir, keySealer));
       }
     };
   }

@@ -87,6 +87,8 @@ public final class PostgresCasStore extends AbstractCasStore {
   private final Path keyStorePath;
   private final DirectoryLock lock;
   private final byte[] sealedDataKey;
+  /** Unseals {@link #sealedDataKey} again to wrap it for a replica or backup being registered. */
+  private final Sealer sealer;
   private final Slot writer;
   private final BlockingQueue<Slot> readers;
   /** Every row's digest term as of {@link #head}: the authority reads are checked against. */
@@ -107,6 +109,7 @@ public final class PostgresCasStore extends AbstractCasStore {
     this.keyStorePath = o.keyStorePath;
     this.lock = o.lock;
     this.sealedDataKey = o.sealed;
+    this.sealer = o.sealer;
     this.writer = o.writer;
     this.readers = o.readers;
     this.index = o.index;
@@ -156,6 +159,8 @@ public final class PostgresCasStore extends AbstractCasStore {
     long witnessedVersion;
     byte[] witnessedMac;
     Slot writer;
+    boolean freshKey;
+    Sealer sealer;
     final BlockingQueue<Slot> readers = new ArrayBlockingQueue<>(READERS);
     final ConcurrentSkipListMap<RowKey, byte[]> index = new ConcurrentSkipListMap<>();
     Head head;
@@ -168,6 +173,7 @@ public final class PostgresCasStore extends AbstractCasStore {
     }
 
     void run(Sealer sealer, DataKeySource keySource) {
+      this.sealer = sealer;
       try {
         SecureFiles.createPrivateDirectory(dir);
         lock = DirectoryLock.acquire(dir, LOCK_FILE, "the CAS replica state");
@@ -176,6 +182,7 @@ public final class PostgresCasStore extends AbstractCasStore {
           ks = SealedKeyStore.read(keyStorePath, sealer);
         } else {
           DataKeySource.KeyMaterial m = keySource.keyMaterial();
+          freshKey = m.fresh();
           try {
             ks = SealedKeyStore.create(keyStorePath, sealer, m.dataKey(), m.storeId());
           } finally {
@@ -209,6 +216,18 @@ public final class PostgresCasStore extends AbstractCasStore {
         try (ResultSet rs = s.executeQuery("SELECT to_regclass('head') IS NOT NULL")) {
           present = rs.next() && rs.getBoolean(1);
         }
+        if (present && freshKey) {
+          // Another replica created the store between our look and now: our fresh key is not the store's.
+          c.rollback();
+          try {
+            Files.deleteIfExists(keyStorePath);
+          } catch (IOException e) {
+            throw new StoreException("cannot remove " + keyStorePath + ": " + e.getMessage(), e);
+          }
+          throw new NotRegisteredException("another replica created the store " + db + " just before this one:"
+              + " this replica must be registered on it (as the owner: clave cas register-backup THIS_REPLICA"
+              + " --cas RUNNING_REPLICA)");
+        }
         if (!present) {
           if (witnessedVersion != 0) {
             throw new StoreRollbackException(db + " holds no CAS state, but this replica witnessed state version "
@@ -222,6 +241,9 @@ public final class PostgresCasStore extends AbstractCasStore {
           insertLog(c, initial, new byte[4]);
           LOG.info("created a new CAS store in {}", db);
         }
+        // Registrations of replicas and backups: outside the head, each record bound to its identity by
+        // BackupKeyWrap (read before the key is known, as SQLite's).
+        s.execute(REGISTRATIONS_TABLE);
         c.commit();
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(c);
@@ -713,6 +735,50 @@ public final class PostgresCasStore extends AbstractCasStore {
     return withOpenStore(() -> {
       sync();
       return head.version();
+    });
+  }
+
+  /** The registrations table (see {@link BackupKeyWrap}). */
+  static final String REGISTRATIONS_TABLE = "CREATE TABLE IF NOT EXISTS backup_registrations (key_hash TEXT COLLATE"
+      + " \"C\" NOT NULL PRIMARY KEY, platform_id TEXT NOT NULL, store_id BYTEA NOT NULL, eph_spki BYTEA NOT NULL,"
+      + " ct BYTEA NOT NULL)";
+
+  /**
+   * Records the store's key material wrapped for another replica or a backup CAS ({@link BackupKeyWrap}), replacing
+   * an earlier registration of the same key hash; that CAS then joins the store ({@link
+   * DataKeySource#registration}). The caller has attested it. Not a state change (the head does not move).
+   */
+  public void registerBackup(byte[] spki, String keyHash, String platformId) {
+    withOpenStore(() -> {
+      byte[] payload = null;
+      KeyStoreFile.Payload p = null;
+      try (Connection c = database.connect()) {
+        payload = sealer.unseal(sealedDataKey, KeyStoreFile.SEAL_AAD);
+        p = KeyStoreFile.parsePayload(payload);
+        BackupKeyWrap.Wrapped w = BackupKeyWrap.wrap(spki, keyHash, platformId, p.dataKey(), p.storeId());
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO backup_registrations (key_hash, platform_id,"
+            + " store_id, eph_spki, ct) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key_hash) DO UPDATE SET platform_id ="
+            + " EXCLUDED.platform_id, store_id = EXCLUDED.store_id, eph_spki = EXCLUDED.eph_spki, ct = EXCLUDED.ct")) {
+          ps.setString(1, keyHash);
+          ps.setString(2, platformId);
+          ps.setBytes(3, w.storeId());
+          ps.setBytes(4, w.ephemeralSpki());
+          ps.setBytes(5, w.ct());
+          ps.executeUpdate();
+        }
+        return null;
+      } catch (SQLException e) {
+        throw new StoreException("cannot record the registration in " + db + ": " + e.getMessage(), e);
+      } catch (Bytes.MalformedException e) {
+        throw new StoreIntegrityException("the key store of " + dir + " unseals to a malformed payload");
+      } finally {
+        if (payload != null) {
+          java.util.Arrays.fill(payload, (byte) 0);
+        }
+        if (p != null) {
+          java.util.Arrays.fill(p.dataKey(), (byte) 0);
+        }
+      }
     });
   }
 

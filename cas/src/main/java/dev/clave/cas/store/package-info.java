@@ -94,7 +94,9 @@
  * connection's current schema. Each replica has a state directory with its own key store ({@code cas.key-store},
  * the format above, sealed by the replica's sealer): the version and MAC it holds are the newest head the
  * replica has <em>witnessed</em> (committed, or read). A new replica gets the data key from a {@link
- * dev.clave.cas.store.DataKeySource} (now: {@code cas.data-key}, sealed in a directory the replicas share).
+ * dev.clave.cas.store.DataKeySource}: its registration in {@code backup_registrations} (made by a running replica
+ * after attesting it, as for backups; the first replica of an empty database makes the key), or {@code
+ * cas.data-key}, sealed in a directory the replicas share.
  *
  * <ul>
  *   <li><b>Writes</b>: one READ COMMITTED transaction: {@code SELECT … FROM head FOR UPDATE} (serializes the
