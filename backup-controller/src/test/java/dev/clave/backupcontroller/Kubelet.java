@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Plays the kubelet for the mock API server, where no pod runs: backup CAS pods become Running and ready with an
  * IP; registration pods end Succeeded (exit 0), or Failed (exit 1) on the nodes in {@link #failOn}; restore drill
  * pods end with {@link #drillExit} and print {@link #drillOutput} (the test's mock server serves it as their log).
- * Backup CAS pods on the nodes in {@link #neverReady} stay pending.
  */
 final class Kubelet implements AutoCloseable {
   private final KubernetesClient client;
@@ -21,7 +20,6 @@ final class Kubelet implements AutoCloseable {
   private final Thread thread;
   private final AtomicInteger nextIp = new AtomicInteger(10);
   final Set<String> failOn = ConcurrentHashMap.newKeySet();
-  final Set<String> neverReady = ConcurrentHashMap.newKeySet();
   volatile int drillExit = 0;
   volatile String drillOutput = "";
   /** Every pod it started, as the controller created it. */
@@ -74,9 +72,7 @@ final class Kubelet implements AutoCloseable {
   private void start(Pod p) {
     started.add(p);
     PodBuilder b = new PodBuilder(p);
-    if (component(p).equals(BackupPods.BACKUP_CAS) && neverReady.contains(p.getSpec().getNodeName())) {
-      b.withNewStatus().withPhase("Pending").endStatus();
-    } else if (component(p).equals(BackupPods.BACKUP_CAS)) {
+    if (component(p).equals(BackupPods.BACKUP_CAS)) {
       b.withNewStatus().withPhase("Running").withPodIP("10.1.0." + nextIp.getAndIncrement())
           .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus();
     } else {
