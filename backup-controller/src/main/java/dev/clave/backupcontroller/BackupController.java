@@ -1,16 +1,25 @@
 package dev.clave.backupcontroller;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The controller's rounds: every covered node with a LAS gets a backup CAS registered once per platform. A node
  * is registered again when its platform changes (the LAS's platform ID, else the node's boot ID), and a failed
  * registration is retried the next round.
+ *
+ * <p>With a drill session, a restore drill runs at most once per drill interval (issue #7): right after a
+ * registration, while that node's backup CAS is still up; when no node needed one, on a backup CAS started just for
+ * the drill on a registered node, the nodes taking turns. Its result goes to the log and the CAS resource's status.
+ * A drill that fails counts as a drill: the next one is due an interval later, not the next round.
  */
 public final class BackupController {
   private final ControllerConfig config;
@@ -19,17 +28,33 @@ public final class BackupController {
   private final ControllerLog log;
   /** node → the platform its backup was registered on; lives as long as the process, as the original's did. */
   private final Map<String, String> registeredPlatform = new HashMap<>();
+  private final Clock clock;
+  /** When the last restore drill ran; null: none yet (in this process). */
+  private Instant lastDrill;
+  /** The node of the last restore drill, where the turn of the next one starts. */
+  private String lastDrillNode = "";
+  /** Whether this round has had its restore drill. */
+  private boolean drilledThisRound;
 
   public BackupController(ControllerConfig config, Cluster cluster, PlatformIds platformIds, ControllerLog log) {
+    this(config, cluster, platformIds, log, Clock.systemUTC());
+  }
+
+  /** @param clock decides when a restore drill is due and stamps its status */
+  public BackupController(ControllerConfig config, Cluster cluster, PlatformIds platformIds, ControllerLog log, Clock clock) {
     this.config = config;
     this.cluster = cluster;
     this.platformIds = platformIds;
     this.log = log;
+    this.clock = clock;
   }
 
   /** The start-up lines of the original. */
   public void announce() {
     log.info("Using session " + config.session());
+    if (config.drills()) {
+      log.info("Restore drills as session " + config.drillSession() + " every " + seconds(config.drillInterval()));
+    }
     log.info("Starting controller...");
     log.info("Backup CAS resources will be named '" + config.backupName() + "'-<node_name>");
     log.info("Selecting LAS pods that match selector " + config.lasSelectorText() + " on namespace " + config.lasNamespace());
@@ -52,6 +77,7 @@ public final class BackupController {
   /** One pass over the nodes; node → whether a backup is registered for its current platform. */
   public Map<String, Boolean> round() {
     Map<String, Boolean> result = new LinkedHashMap<>();
+    drilledThisRound = false;
     int sgxNodes = 0;
     for (SgxNode node : cluster.sgxNodes()) {
       sgxNodes++;
@@ -64,13 +90,16 @@ public final class BackupController {
         result.put(node.name(), true);
         continue;
       }
-      boolean ok = provisionAndRegister(node.name());
+      boolean ok = provisionAndRegister(node.name(), false);
       if (ok) {
         registeredPlatform.put(node.name(), platform);
       } else {
         registeredPlatform.remove(node.name());
       }
       result.put(node.name(), ok);
+    }
+    if (drillDue()) {
+      drillOnRegisteredNode(result);
     }
     reportRatio(result, sgxNodes);
     log.info("Nodes with registered CAS backups (check logs for failed registrations):");
@@ -84,14 +113,27 @@ public final class BackupController {
     return id.map(s -> "platform:" + s).orElseGet(() -> "boot:" + node.bootId());
   }
 
-  private boolean provisionAndRegister(String node) {
+  /**
+   * Starts the backup CAS on {@code node}, registers it and, when a drill is due, drills on it; then removes the
+   * pods. {@code forDrill}: the node is registered already and this backup CAS is started for the drill; it is
+   * registered all the same, since the primary drills only on backups it has registered (by key hash), and every
+   * backup CAS pod starts with a new key.
+   */
+  private boolean provisionAndRegister(String node, boolean forDrill) {
     String pod = config.backupPodName(node);
-    log.info("Provisioning backup CAS on node " + node + ": " + pod);
+    log.info("Provisioning backup CAS on node " + node + (forDrill ? " for a restore drill: " : ": ") + pod);
+    if (forDrill) {
+      markDrill(node);
+    }
     try {
       cluster.startBackupCas(node);
       Optional<String> ip = cluster.awaitReady(pod);
       if (ip.isEmpty()) {
-        log.error("Backup CAS " + pod + " on node " + node + " did not get ready within " + seconds(config.podTimeout()));
+        String why = "Backup CAS " + pod + " on node " + node + " did not get ready within " + seconds(config.podTimeout());
+        log.error(why);
+        if (forDrill) {
+          drillFailed(node, why);
+        }
         return false;
       }
       Registration r = cluster.register(node, hostPort(ip.get(), config.clientPort()));
@@ -100,19 +142,96 @@ public final class BackupController {
       }
       if (r.succeeded()) {
         log.info("Successfully registered backup on node " + node);
+        if (drillDue() || forDrill) {
+          drill(node, ip.get());
+        }
         return true;
       }
       log.error("Failed to register backup on node " + node + " (exit code " + r.exitCode() + ")");
+      if (forDrill) {
+        drillFailed(node, "the backup CAS for the drill could not be registered (exit code " + r.exitCode() + ")");
+      }
       return false;
     } catch (RuntimeException e) {
       log.error("Failed to register backup on node " + node + ": " + e.getMessage());
+      if (forDrill) {
+        drillFailed(node, e.getMessage());
+      }
       return false;
     } finally {
-      try {
-        cluster.removeEphemeralPods(node);
-      } catch (RuntimeException e) {
-        log.warning("Could not remove the backup CAS pods of node " + node + ": " + e.getMessage());
-      }
+      removePods(node);
+    }
+  }
+
+  private boolean drillDue() {
+    return config.drills() && !drilledThisRound
+        && (lastDrill == null || !clock.instant().isBefore(lastDrill.plus(config.drillInterval())));
+  }
+
+  /** A drill is under way on {@code node}: it is this round's and this interval's, whatever its result. */
+  private void markDrill(String node) {
+    drilledThisRound = true;
+    lastDrill = clock.instant();
+    lastDrillNode = node;
+  }
+
+  /** No registration this round gave a backup CAS to drill on: one is started on a registered node, in turn. */
+  private void drillOnRegisteredNode(Map<String, Boolean> result) {
+    List<String> registered = result.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).sorted().toList();
+    if (registered.isEmpty()) {
+      return;
+    }
+    // The first node after the last drill's, in name order, so that every node's backup gets drilled in turn.
+    String node = registered.stream().filter(n -> n.compareTo(lastDrillNode) > 0).findFirst().orElse(registered.get(0));
+    // The node keeps counting as registered whatever happens here: its earlier registration stands.
+    provisionAndRegister(node, true);
+  }
+
+  /** Runs the restore drill against the backup CAS at {@code ip} on {@code node}, which is up and registered. */
+  private void drill(String node, String ip) {
+    markDrill(node);
+    log.info("Running restore drill on node " + node + " as session " + config.drillSession());
+    RestoreDrill d;
+    try {
+      d = cluster.drill(node, hostPort(ip, config.clientPort()));
+    } catch (RuntimeException e) {
+      drillFailed(node, e.getMessage());
+      return;
+    }
+    if (!d.output().isBlank()) {
+      log.raw(d.output().stripTrailing());
+    }
+    if (d.passed()) {
+      log.info("Restore drill on node " + node + " passed: recovery point " + d.recoveryPoint().orElse("unknown"));
+      writeDrillStatus(new DrillStatus(lastDrill, true, node, d.recoveryPointSeconds(), ""));
+    } else {
+      drillFailed(node, d.failureReason(config.podTimeout()));
+    }
+  }
+
+  private void drillFailed(String node, String reason) {
+    String why = reason == null || reason.isBlank() ? "no reason given" : reason;
+    log.error("Restore drill on node " + node + " failed: " + why);
+    writeDrillStatus(new DrillStatus(lastDrill, false, node, OptionalLong.empty(), why));
+  }
+
+  private void writeDrillStatus(DrillStatus status) {
+    if (config.casResource().isEmpty()) {
+      return;
+    }
+    try {
+      cluster.writeDrillStatus(config.casResource(), status);
+    } catch (RuntimeException e) {
+      log.warning("Could not write the restore drill status to CAS resource " + config.namespace() + "/"
+          + config.casResource() + ": " + e.getMessage());
+    }
+  }
+
+  private void removePods(String node) {
+    try {
+      cluster.removeEphemeralPods(node);
+    } catch (RuntimeException e) {
+      log.warning("Could not remove the backup CAS pods of node " + node + ": " + e.getMessage());
     }
   }
 

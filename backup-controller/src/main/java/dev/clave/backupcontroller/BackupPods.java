@@ -6,10 +6,15 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The two short-lived pods of a registration: the backup CAS and the attested {@code register-backup} run. */
+/**
+ * The short-lived pods of a node: the backup CAS, the attested {@code register-backup} run, and the attested
+ * {@code restore-drill} run against that backup CAS.
+ */
 final class BackupPods {
   static final String NAME_LABEL = "app.kubernetes.io/name";
   static final String COMPONENT_LABEL = "app.kubernetes.io/component";
@@ -17,6 +22,7 @@ final class BackupPods {
   static final String MANAGED_BY = "clave-backup-controller";
   static final String BACKUP_CAS = "backup-cas";
   static final String REGISTRATION = "registration";
+  static final String RESTORE_DRILL = "restore-drill";
 
   private final ControllerConfig config;
 
@@ -26,6 +32,10 @@ final class BackupPods {
 
   static String registrationPodName(String backupPod) {
     return backupPod + "-register";
+  }
+
+  static String drillPodName(String backupPod) {
+    return backupPod + "-drill";
   }
 
   /** A CAS on {@code node} that needs no state of its own: the primary wraps its database key for this platform. */
@@ -56,16 +66,32 @@ final class BackupPods {
 
   /** The registration runs as the policy's service, on the same node, attesting through that node's LAS. */
   Pod registration(String node, String backupAddress) {
-    String name = registrationPodName(config.backupPodName(node));
-    return base(name, node, REGISTRATION)
+    return attestedRun(registrationPodName(config.backupPodName(node)), node, REGISTRATION, "register", config.session(),
+        "clave", "cas", "register-backup", backupAddress);
+  }
+
+  /**
+   * The restore drill runs as the drill service ({@code clave cas restore-drill --on @@4} in its policy), on the
+   * node of the backup CAS it drills, while that backup CAS is up: the primary sends it its newest snapshot.
+   */
+  Pod drill(String node, String backupAddress) {
+    return attestedRun(drillPodName(config.backupPodName(node)), node, RESTORE_DRILL, "restore-drill",
+        config.drillSession(), "clave", "cas", "restore-drill", "--on", backupAddress);
+  }
+
+  /** {@code clave run --config-id SESSION -- COMMAND…} in a pod on {@code node}, attesting through its LAS. */
+  private Pod attestedRun(String name, String node, String component, String container, String session, String... command) {
+    List<String> args = new ArrayList<>(List.of(
+        // $(SCONE_LAS_ADDR) is expanded by the kubelet from the container's environment.
+        "run", "--config-id", session, "--cas", config.casAddress(), "--las", "$(SCONE_LAS_ADDR)", "--"));
+    args.addAll(List.of(command));
+    return base(name, node, component)
         .editSpec()
           .addNewContainer()
-            .withName("register")
+            .withName(container)
             .withImage(config.image())
             .withCommand("clave")
-            // $(SCONE_LAS_ADDR) is expanded by the kubelet from the container's environment.
-            .withArgs("run", "--config-id", config.session(), "--cas", config.casAddress(), "--las", "$(SCONE_LAS_ADDR)",
-                "--", "clave", "cas", "register-backup", backupAddress)
+            .withArgs(args)
             .withEnv(lasAddress(), new EnvVarBuilder().withName("SCONE_CAS_ADDR").withValue(config.casAddress()).build())
             .withNewResources().withLimits(limits()).endResources()
           .endContainer()

@@ -25,6 +25,21 @@ public interface Cluster {
    */
   void writeMigrationStatus(String casResource, int sgxNodes, int migratableNodes);
 
-  /** Removes the backup CAS pod and the registration pod of {@code node}, if they exist. */
+  /**
+   * Runs {@code clave run --config-id DRILL_SESSION -- clave cas restore-drill --on ADDRESS} on {@code node} to its
+   * end: the primary sends its newest snapshot to the backup CAS at {@code backupAddress}, which restores it.
+   */
+  RestoreDrill drill(String node, String backupAddress);
+
+  /**
+   * Merges the restore drill fields into the status of CAS resource {@code casResource}: {@code restoreDrillTimestamp},
+   * {@code restoreDrillResult}, {@code restoreDrillNode}, {@code restoreDrillRecoveryPointSeconds},
+   * {@code restoreDrillMessage}.
+   *
+   * @throws RuntimeException when it cannot be written; the message says why
+   */
+  void writeDrillStatus(String casResource, DrillStatus status);
+
+  /** Removes the backup CAS pod and the registration and restore drill pods of {@code node}, if they exist. */
   void removeEphemeralPods(String node);
 }

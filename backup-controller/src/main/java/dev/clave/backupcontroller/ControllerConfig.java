@@ -28,6 +28,10 @@ import java.util.Map;
  * @param pollInterval how often pod state is read while waiting
  * @param casResource the CAS custom resource (in {@code namespace}) whose status gets the migration fields
  *     (CAS_RESOURCE_NAME); empty: they are only logged
+ * @param drillSession the policy service a scheduled restore drill runs as, {@code POLICY/drill}
+ *     (CLAVE_DRILL_SESSION); its command is {@code clave cas restore-drill --on @@4}, the backup CAS's address being
+ *     word 4 of the host command {@code clave cas restore-drill --on ADDRESS}. Empty: no drills
+ * @param drillInterval how often a restore drill runs at most (CLAVE_DRILL_INTERVAL_SECONDS, default a day)
  */
 public record ControllerConfig(
     String casAddress,
@@ -45,13 +49,18 @@ public record ControllerConfig(
     Duration interval,
     Duration podTimeout,
     Duration pollInterval,
-    String casResource) {
+    String casResource,
+    String drillSession,
+    Duration drillInterval) {
 
   public static final String DEFAULT_LAS_SELECTOR = "app.kubernetes.io/name=las";
   /** The original's LAS namespace, as its log shows ({@code on namespace kube-system}). */
   public static final String DEFAULT_LAS_NAMESPACE = "kube-system";
   /** Clave's SGX plugin sets only this label (the original also wanted las.scontain.com/* labels, which no Clave part sets). */
   public static final String DEFAULT_NODE_SELECTOR = "{\"sgx.intel.com/capable\":\"true\"}";
+
+  /** Restore drills run once a day unless told otherwise. */
+  public static final Duration DEFAULT_DRILL_INTERVAL = Duration.ofDays(1);
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,6 +75,13 @@ public record ControllerConfig(
     nodeSelector = Map.copyOf(nodeSelector);
     sgxResources = Map.copyOf(sgxResources);
     casResource = casResource == null ? "" : casResource.strip();
+    drillSession = drillSession == null ? "" : drillSession.strip();
+    if (!drillSession.isEmpty() && !drillSession.contains("/")) {
+      throw new IllegalArgumentException("CLAVE_DRILL_SESSION: expected POLICY/SERVICE, got " + drillSession);
+    }
+    if (drillInterval == null) {
+      drillInterval = DEFAULT_DRILL_INTERVAL;
+    }
   }
 
   /** The configuration from environment variables; missing optional ones take the original's defaults. */
@@ -86,12 +102,21 @@ public record ControllerConfig(
         Duration.ofSeconds(positive(or(env, "CONTROLLER_LOOP_INTERVAL_SECONDS", "60"), "CONTROLLER_LOOP_INTERVAL_SECONDS")),
         Duration.ofMinutes(5),
         Duration.ofSeconds(1),
-        env.getOrDefault("CAS_RESOURCE_NAME", ""));
+        env.getOrDefault("CAS_RESOURCE_NAME", ""),
+        env.getOrDefault("CLAVE_DRILL_SESSION", ""),
+        Duration.ofSeconds(positive(or(env, "CLAVE_DRILL_INTERVAL_SECONDS", "" + DEFAULT_DRILL_INTERVAL.toSeconds()),
+            "CLAVE_DRILL_INTERVAL_SECONDS")));
   }
 
   public ControllerConfig withTimings(int lasPort, Duration interval, Duration podTimeout, Duration pollInterval) {
     return new ControllerConfig(casAddress, session, namespace, backupName, image, lasSelector, lasNamespace,
-        nodeSelector, sgxResources, clientPort, enclavePort, lasPort, interval, podTimeout, pollInterval, casResource);
+        nodeSelector, sgxResources, clientPort, enclavePort, lasPort, interval, podTimeout, pollInterval, casResource,
+        drillSession, drillInterval);
+  }
+
+  /** Whether scheduled restore drills are configured at all. */
+  public boolean drills() {
+    return !drillSession.isEmpty();
   }
 
   /** The name of the backup CAS pod on {@code node}. */

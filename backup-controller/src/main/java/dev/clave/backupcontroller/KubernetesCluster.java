@@ -27,6 +27,9 @@ public final class KubernetesCluster implements Cluster {
   static final ResourceDefinitionContext CAS_KIND = new ResourceDefinitionContext.Builder()
       .withGroup("services.clave.dev").withVersion("v1beta1").withKind("CAS").withPlural("cas").withNamespaced(true).build();
 
+  /** Writes nulls, which a merge patch needs to remove a field. */
+  private static final com.fasterxml.jackson.databind.ObjectMapper MERGE_PATCH = new com.fasterxml.jackson.databind.ObjectMapper();
+
   private final KubernetesClient client;
   private final ControllerConfig config;
   private final BackupPods pods;
@@ -74,25 +77,54 @@ public final class KubernetesCluster implements Cluster {
 
   @Override
   public Registration register(String node, String backupAddress) {
-    Pod pod = pods.registration(node, backupAddress);
+    PodRun run = runToEnd(pods.registration(node, backupAddress));
+    return new Registration(run.exitCode(), run.output());
+  }
+
+  @Override
+  public RestoreDrill drill(String node, String backupAddress) {
+    PodRun run = runToEnd(pods.drill(node, backupAddress));
+    return new RestoreDrill(run.exitCode(), run.output());
+  }
+
+  private record PodRun(int exitCode, String output) {}
+
+  /** Creates the pod and waits until it has ended: its exit code (-1 when it did not end in time) and its log. */
+  private PodRun runToEnd(Pod pod) {
     String name = pod.getMetadata().getName();
     client.pods().inNamespace(config.namespace()).resource(pod).create();
     Optional<Pod> done = await(name, p -> finished(p));
     if (done.isEmpty()) {
-      return new Registration(-1, "");
+      return new PodRun(-1, "");
     }
-    return new Registration(exitCode(done.get()), logsOf(name));
+    return new PodRun(exitCode(done.get()), logsOf(name));
   }
 
   @Override
   public void writeMigrationStatus(String casResource, int sgxNodes, int migratableNodes) {
-    // A JSON merge patch of the status subresource: it names only these fields, so the operator's own status
-    // fields stay as they are, and no resourceVersion is needed (the last writer of a round's counts wins).
     Map<String, Object> fields = new java.util.LinkedHashMap<>();
     fields.put("desiredNumMigratableNodes", sgxNodes);
     fields.put("numMigratableNodes", migratableNodes);
     fields.put("migrationNodeRatio", migratableNodes + "/" + sgxNodes);
-    String patch = io.fabric8.kubernetes.client.utils.Serialization.asJson(Map.of("status", fields));
+    patchStatus(casResource, fields);
+  }
+
+  @Override
+  public void writeDrillStatus(String casResource, DrillStatus status) {
+    patchStatus(casResource, status.fields());
+  }
+
+  private void patchStatus(String casResource, Map<String, Object> fields) {
+    // A JSON merge patch of the status subresource: it names only these fields, so the operator's own status
+    // fields stay as they are, and no resourceVersion is needed (the last writer wins). A null removes a field.
+    Map<String, Object> body = new java.util.HashMap<>();
+    body.put("status", fields);
+    String patch;
+    try {
+      patch = MERGE_PATCH.writeValueAsString(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
     try {
       client.genericKubernetesResources(CAS_KIND).inNamespace(config.namespace()).withName(casResource)
           .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
@@ -107,7 +139,7 @@ public final class KubernetesCluster implements Cluster {
   @Override
   public void removeEphemeralPods(String node) {
     String backup = config.backupPodName(node);
-    for (String name : List.of(BackupPods.registrationPodName(backup), backup)) {
+    for (String name : List.of(BackupPods.drillPodName(backup), BackupPods.registrationPodName(backup), backup)) {
       client.pods().inNamespace(config.namespace()).withName(name).delete();
     }
   }

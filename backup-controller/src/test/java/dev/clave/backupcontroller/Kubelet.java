@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Plays the kubelet for the mock API server, where no pod runs: backup CAS pods become Running and ready with an
- * IP; registration pods end Succeeded (exit 0), or Failed (exit 1) on the nodes in {@link #failOn}.
+ * IP; registration pods end Succeeded (exit 0), or Failed (exit 1) on the nodes in {@link #failOn}; restore drill
+ * pods end with {@link #drillExit} and print {@link #drillOutput} (the test's mock server serves it as their log).
  */
 final class Kubelet implements AutoCloseable {
   private final KubernetesClient client;
@@ -19,6 +20,8 @@ final class Kubelet implements AutoCloseable {
   private final Thread thread;
   private final AtomicInteger nextIp = new AtomicInteger(10);
   final Set<String> failOn = ConcurrentHashMap.newKeySet();
+  volatile int drillExit = 0;
+  volatile String drillOutput = "";
   /** Every pod it started, as the controller created it. */
   final List<Pod> started = new CopyOnWriteArrayList<>();
   private volatile boolean stop;
@@ -34,6 +37,11 @@ final class Kubelet implements AutoCloseable {
   /** How many registration pods ran on {@code node}. */
   long registrations(String node) {
     return started.stream().filter(p -> component(p).equals(BackupPods.REGISTRATION) && p.getSpec().getNodeName().equals(node)).count();
+  }
+
+  /** How many restore drill pods ran on {@code node}. */
+  long drills(String node) {
+    return started.stream().filter(p -> component(p).equals(BackupPods.RESTORE_DRILL) && p.getSpec().getNodeName().equals(node)).count();
   }
 
   List<Pod> started(String component) {
@@ -68,9 +76,10 @@ final class Kubelet implements AutoCloseable {
       b.withNewStatus().withPhase("Running").withPodIP("10.1.0." + nextIp.getAndIncrement())
           .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus();
     } else {
-      boolean fail = failOn.contains(p.getSpec().getNodeName());
-      b.withNewStatus().withPhase(fail ? "Failed" : "Succeeded")
-          .addNewContainerStatus().withName("register").withNewState().withNewTerminated().withExitCode(fail ? 1 : 0)
+      boolean drill = component(p).equals(BackupPods.RESTORE_DRILL);
+      int exit = drill ? drillExit : failOn.contains(p.getSpec().getNodeName()) ? 1 : 0;
+      b.withNewStatus().withPhase(exit != 0 ? "Failed" : "Succeeded")
+          .addNewContainerStatus().withName(p.getSpec().getContainers().get(0).getName()).withNewState().withNewTerminated().withExitCode(exit)
           .endTerminated().endState().endContainerStatus().endStatus();
     }
     client.pods().inNamespace(namespace).resource(b.build()).updateStatus();

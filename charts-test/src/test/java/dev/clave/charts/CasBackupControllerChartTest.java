@@ -104,4 +104,32 @@ class CasBackupControllerChartTest {
     assertThatThrownBy(() -> render("cas-backup-controller", "cbc", values("cas", "cas", "session", "p/register", "casResource", "My CAS")))
         .hasMessageContaining("casResource");
   }
+
+  @Test
+  void restoreDrillsAreOffUnlessASessionIsGiven() {
+    Container c = render("cas-backup-controller", "cbc", values("cas", "cas", "session", "p/register"))
+        .one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(env(c, "CLAVE_DRILL_SESSION")).isEmpty();
+    assertThat(env(c, "CLAVE_DRILL_INTERVAL_SECONDS")).isEqualTo("86400");
+  }
+
+  @Test
+  void restoreDrillsRunAsTheDrillSessionEveryInterval() {
+    Charts.Rendered r = render("cas-backup-controller", "cbc", values("cas", "cas", "session", "p/register",
+        "casResource", "cas", "drillSession", "p/drill", "drillIntervalSeconds", 3600));
+    Container c = r.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(env(c, "CLAVE_DRILL_SESSION")).isEqualTo("p/drill");
+    assertThat(env(c, "CLAVE_DRILL_INTERVAL_SECONDS")).isEqualTo("3600");
+    // The drill's result goes to the same status as the migration counts: no further permission.
+    assertThat(Rbac.verbs(r.one(Role.class).getRules(), "services.clave.dev", "cas/status", "cas")).containsExactly("get", "patch");
+    assertThat(Rbac.verbs(r.one(Role.class).getRules(), "", "pods/log")).contains("get");
+  }
+
+  @Test
+  void drillValuesAreChecked() {
+    assertThatThrownBy(() -> render("cas-backup-controller", "cbc", values("cas", "cas", "session", "p/register", "drillSession", "drill")))
+        .hasMessageContaining("drillSession");
+    assertThatThrownBy(() -> render("cas-backup-controller", "cbc", values("cas", "cas", "session", "p/register", "drillIntervalSeconds", 0)))
+        .hasMessageContaining("drillIntervalSeconds");
+  }
 }
