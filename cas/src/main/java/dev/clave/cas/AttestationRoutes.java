@@ -47,7 +47,6 @@ final class AttestationRoutes {
 
   private final Attestation attestation;
   private final AuditLog audit;
-  private final MeterRegistry metrics;
   private final Timer latency;
   /** One counter per outcome, registered once (a registry lookup per attestation costs a map probe and tags). */
   private final java.util.EnumMap<Attestation.Outcome, io.micrometer.core.instrument.Counter> outcomes =
@@ -56,7 +55,6 @@ final class AttestationRoutes {
   AttestationRoutes(Attestation attestation, AuditLog audit, MeterRegistry metrics) {
     this.attestation = attestation;
     this.audit = audit;
-    this.metrics = metrics;
     this.latency = Timer.builder("clave_cas_attestation_seconds").description("attestation handling time")
         .publishPercentileHistogram().register(metrics);
     for (Attestation.Outcome o : Attestation.Outcome.values()) {
