@@ -6,6 +6,7 @@ import dev.clave.attestation.sim.SgxEnclaveSpec;
 import dev.clave.attestation.sim.SimInit;
 import dev.clave.cas.client.CasClient;
 import dev.clave.cas.client.ClientIdentity;
+import dev.clave.cas.client.KeyHashPinning;
 import dev.clave.policy.protect.KeyHash;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -28,7 +29,6 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Load generator for the CAS's enclave API: {@code CLIENTS} threads attest in a loop, each attestation a
@@ -44,8 +44,10 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class CasAttestationLoad {
   private static final int POOL = 256;
+  private static final String[] TLS13 = {"TLSv1.3"};
 
-  private record Enclave(SSLContext tls, String request) {}
+  /** One enclave identity: its TLS socket factory (its certificate and key) and its whole request, as bytes. */
+  private record Enclave(javax.net.ssl.SSLSocketFactory tls, byte[] request) {}
 
   public static void main(String[] args) throws Exception {
     int clients = intArg(args, "--clients", 16);
@@ -101,7 +103,7 @@ public final class CasAttestationLoad {
         byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
         String request = "POST /v1/attest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             + "Content-Length: " + bodyBytes.length + "\r\nConnection: close\r\n\r\n" + body;
-        pool.add(new Enclave(tls(id), request));
+        pool.add(new Enclave(tls(id, casKey).getSocketFactory(), request.getBytes(StandardCharsets.UTF_8)));
       }
 
       run(pool, enclavePort, clients, warmup, null, server); // warm-up, discarded
@@ -109,11 +111,13 @@ public final class CasAttestationLoad {
       AtomicLong count = new AtomicLong();
       long cpuBefore = cpuNanos(server);
       long jitBefore = compilerNanos(server);
+      java.util.Map<String, long[]> threadsBefore = threadTicks(server);
       long t0 = System.nanoTime();
       run(pool, enclavePort, clients, seconds, new Recorder(latencies, count), server);
       double elapsed = (System.nanoTime() - t0) / 1e9;
       long cpu = cpuNanos(server) - cpuBefore;
       long jit = compilerNanos(server) - jitBefore;
+      java.util.Map<String, long[]> threadsAfter = threadTicks(server);
       int n = (int) Math.min(count.get(), latencies.length);
       long[] sorted = Arrays.copyOf(latencies, n);
       Arrays.sort(sorted);
@@ -126,6 +130,16 @@ public final class CasAttestationLoad {
           + " quote verification, policy decision, audit log append)%n", cpu / 1e6 / n);
       System.out.printf("  of which JIT compiler threads: %.3f ms; without them: %.3f ms per attestation%n",
           jit / 1e6 / n, (cpu - jit) / 1e6 / n);
+      StringBuilder split = new StringBuilder("  by thread group (user+system ms per attestation):");
+      threadsAfter.forEach((group, t) -> {
+        long[] b = threadsBefore.getOrDefault(group, new long[2]);
+        double user = (t[0] - b[0]) * 10.0 / n; // ticks are 10 ms
+        double sys = (t[1] - b[1]) * 10.0 / n;
+        if (user + sys >= 0.0005) {
+          split.append(String.format(" %s %.3f+%.3f;", group, user, sys));
+        }
+      });
+      System.out.println(split);
     } finally {
       server.getOutputStream().close();
       server.waitFor();
@@ -171,11 +185,11 @@ public final class CasAttestationLoad {
   }
 
   private static void attestOnce(Enclave e, int port) {
-    try (SSLSocket s = (SSLSocket) e.tls().getSocketFactory().createSocket("127.0.0.1", port)) {
-      s.setEnabledProtocols(new String[] {"TLSv1.3"});
+    try (SSLSocket s = (SSLSocket) e.tls().createSocket("127.0.0.1", port)) {
+      s.setEnabledProtocols(TLS13);
       s.setTcpNoDelay(true); // small request: do not wait for delayed ACKs
       OutputStream out = s.getOutputStream();
-      out.write(e.request().getBytes(StandardCharsets.UTF_8));
+      out.write(e.request());
       out.flush();
       InputStream in = s.getInputStream();
       String head = readHead(in);
@@ -214,26 +228,19 @@ public final class CasAttestationLoad {
     throw new IllegalStateException("no Content-Length in " + head);
   }
 
-  /** TLS with this identity as client certificate; the CAS is trusted as is (the key hash was pinned above). */
-  private static SSLContext tls(ClientIdentity id) throws Exception {
+  /**
+   * TLS with this identity as client certificate, trusting the CAS by its key hash as {@code clave run} does
+   * ({@link KeyHashPinning}, an {@code X509ExtendedTrustManager}: the JDK checks its chain as it does the
+   * real client's).
+   */
+  private static SSLContext tls(ClientIdentity id, KeyHash casKey) throws Exception {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
     ks.setKeyEntry("c", id.privateKey(), new char[0], new Certificate[] {id.certificate()});
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(ks, new char[0]);
     SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-    ctx.init(kmf.getKeyManagers(), new TrustManager[] {new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-      @Override
-      public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-      @Override
-      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-        return new java.security.cert.X509Certificate[0];
-      }
-    }}, null);
+    ctx.init(kmf.getKeyManagers(), new TrustManager[] {KeyHashPinning.pinned(casKey)}, null);
     return ctx;
   }
 
@@ -286,6 +293,39 @@ public final class CasAttestationLoad {
       return 0;
     }
     return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+  }
+
+  /**
+   * User and system clock ticks of the process's threads by kind (request-handling carriers, GC, JIT, the
+   * rest), from {@code /proc} (Linux; empty elsewhere). Threads that ended since the last call are lost, so
+   * it is an approximation for ones that come and go.
+   */
+  private static java.util.Map<String, long[]> threadTicks(Process p) {
+    java.util.Map<String, long[]> groups = new java.util.TreeMap<>();
+    Path tasks = Path.of("/proc", Long.toString(p.pid()), "task");
+    try (var dirs = Files.list(tasks)) {
+      for (Path t : dirs.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(t.resolve("stat"));
+        } catch (java.io.IOException gone) {
+          continue;
+        }
+        int close = stat.lastIndexOf(')');
+        String name = stat.substring(stat.indexOf('(') + 1, close);
+        String group = name.contains("CompilerThre") ? "jit"
+            : name.startsWith("GC ") || name.startsWith("VM Thread") ? "gc"
+            : name.startsWith("ForkJoinPool") ? "carriers"
+            : name.startsWith("java") ? "main" : "other";
+        String[] f = stat.substring(close + 2).split(" ");
+        long[] g = groups.computeIfAbsent(group, k -> new long[2]);
+        g[0] += Long.parseLong(f[11]);
+        g[1] += Long.parseLong(f[12]);
+      }
+    } catch (java.io.IOException e) {
+      return groups;
+    }
+    return groups;
   }
 
   private static long cpuNanos(Process p) {
