@@ -38,7 +38,18 @@ final class BackupPods {
     return backupPod + "-drill";
   }
 
-  /** A CAS on {@code node} that needs no state of its own: the primary wraps its database key for this platform. */
+  /** Where a node's backup CAS keeps its state, on the node itself (see {@link #backupCas}). */
+  static String stateHostPath(ControllerConfig config) {
+    return "/var/lib/clave/" + config.backupName();
+  }
+
+  /**
+   * A backup CAS on {@code node}: the primary wraps its database key to this CAS's key. The pod is short-lived, but
+   * its key must not be: a registration is only worth something if the CAS that restores the store on this node
+   * later ({@code cas serve --state-dir <this path> --restore-from …}) has the key it was made for. So the state
+   * directory (key, certificate, sealing secret) lives on the node ({@code /var/lib/clave/<backupName>}), as SGX
+   * sealing would keep it with the platform.
+   */
   Pod backupCas(String node) {
     String name = config.backupPodName(node);
     return base(name, node, BACKUP_CAS)
@@ -47,7 +58,7 @@ final class BackupPods {
             .withName("cas")
             .withImage(config.image())
             .withCommand("clave")
-            .withArgs("cas", "serve", "--state-dir=/tmp/cas", "--host=0.0.0.0",
+            .withArgs("cas", "serve", "--state-dir=/var/lib/clave-backup-cas", "--host=0.0.0.0",
                 "--client-port=" + config.clientPort(), "--enclave-port=" + config.enclavePort(), "--tls-name=" + name)
             .withEnv(lasAddress())
             .addNewPort().withName("client").withContainerPort(config.clientPort()).endPort()
@@ -57,9 +68,10 @@ final class BackupPods {
               .withPeriodSeconds(2)
             .endReadinessProbe()
             .withNewResources().withLimits(limits()).endResources()
-            .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+            .addNewVolumeMount().withName("state").withMountPath("/var/lib/clave-backup-cas").endVolumeMount()
           .endContainer()
-          .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+          .addNewVolume().withName("state").withNewHostPath().withPath(stateHostPath(config)).withType("DirectoryOrCreate")
+            .endHostPath().endVolume()
         .endSpec()
         .build();
   }

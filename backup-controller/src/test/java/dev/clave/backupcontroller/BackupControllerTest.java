@@ -168,6 +168,12 @@ class BackupControllerTest {
     assertThat(cas.getSpec().getNodeName()).isEqualTo("node-a");
     assertThat(cas.getSpec().getContainers().get(0).getResources().getLimits()).containsEntry("sgx.intel.com/enclave", new Quantity("1"));
     assertThat(cas.getSpec().getContainers().get(0).getImage()).isEqualTo("ghcr.io/clave-dev/clave:test");
+    // Its key outlives the pod: the registration is for the CAS that restores on this node later.
+    assertThat(cas.getSpec().getVolumes()).singleElement().satisfies(v -> {
+      assertThat(v.getHostPath().getPath()).isEqualTo("/var/lib/clave/cas-backup");
+      assertThat(v.getHostPath().getType()).isEqualTo("DirectoryOrCreate");
+    });
+    assertThat(cas.getSpec().getContainers().get(0).getArgs()).contains("--state-dir=/var/lib/clave-backup-cas");
 
     Pod reg = kubelet.started(BackupPods.REGISTRATION).get(0);
     assertThat(reg.getSpec().getNodeName()).isEqualTo("node-a");

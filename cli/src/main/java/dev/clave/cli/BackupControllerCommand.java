@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
       "Environment (as charts/cas-backup-controller sets it): SCONE_CAS_ADDR, CLAVE_BACKUP_SESSION, NAMESPACE,"
           + " BACKUP_CAS_NAME (cas-backup), BACKUP_CAS_IMAGE, LAS_SELECTOR_LABEL (app.kubernetes.io/name=las),"
           + " LAS_NAMESPACE (kube-system), SELECTOR_LABELS ({\"sgx.intel.com/capable\":\"true\"}), SGX_RESOURCES (JSON),"
-          + " BACKUP_CAS_CLIENT_PORT (8081), BACKUP_CAS_ENCLAVE_PORT (18765), CONTROLLER_LOOP_INTERVAL_SECONDS (60);"
-          + " options override them."
+          + " BACKUP_CAS_CLIENT_PORT (8081), BACKUP_CAS_ENCLAVE_PORT (18765), CONTROLLER_LOOP_INTERVAL_SECONDS (60),"
+          + " CAS_RESOURCE_NAME (the CAS resource whose status gets the results), CLAVE_DRILL_SESSION (empty: no"
+          + " restore drills), CLAVE_DRILL_INTERVAL_SECONDS (86400); options override them."
     })
 final class BackupControllerCommand implements Callable<Integer> {
   @Option(names = "--session", paramLabel = "POLICY/SERVICE", description = "the policy service the registration attests as")
@@ -51,6 +52,13 @@ final class BackupControllerCommand implements Callable<Integer> {
   @Option(names = "--interval", paramLabel = "SECONDS", description = "pause between two rounds")
   String interval;
 
+  @Option(names = "--drill-session", paramLabel = "POLICY/SERVICE",
+      description = "the policy service scheduled restore drills run as (its command: clave cas restore-drill --on @@4); default: no drills")
+  String drillSession;
+
+  @Option(names = "--drill-interval", paramLabel = "SECONDS", description = "seconds between two restore drills (86400)")
+  String drillInterval;
+
   @Option(names = "--once", description = "run one round and exit: 0 when every LAS node has a backup, else 1")
   boolean once;
 
@@ -67,6 +75,8 @@ final class BackupControllerCommand implements Callable<Integer> {
     put(e, "LAS_NAMESPACE", lasNamespace);
     put(e, "LAS_SELECTOR_LABEL", lasSelector);
     put(e, "CONTROLLER_LOOP_INTERVAL_SECONDS", interval);
+    put(e, "CLAVE_DRILL_SESSION", drillSession);
+    put(e, "CLAVE_DRILL_INTERVAL_SECONDS", drillInterval);
     return ControllerConfig.fromEnv(e);
   }
 

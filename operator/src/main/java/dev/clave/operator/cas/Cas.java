@@ -61,6 +61,57 @@ public class Cas extends CustomResource<CasSpec, Cas.Status> implements Namespac
     private Integer desiredNumMigratableNodes;
     private Integer numMigratableNodes;
     private String migrationNodeRatio;
+    // Written by the CAS backup controller after each scheduled restore drill.
+    private String restoreDrillTimestamp;
+    private String restoreDrillResult;
+    private String restoreDrillNode;
+    private Long restoreDrillRecoveryPointSeconds;
+    private String restoreDrillMessage;
+
+    /** When the last scheduled restore drill ran (ISO-8601). */
+    public String getRestoreDrillTimestamp() {
+      return restoreDrillTimestamp;
+    }
+
+    public void setRestoreDrillTimestamp(String restoreDrillTimestamp) {
+      this.restoreDrillTimestamp = restoreDrillTimestamp;
+    }
+
+    /** Passed | Failed. */
+    public String getRestoreDrillResult() {
+      return restoreDrillResult;
+    }
+
+    public void setRestoreDrillResult(String restoreDrillResult) {
+      this.restoreDrillResult = restoreDrillResult;
+    }
+
+    /** The node whose backup CAS restored the snapshot. */
+    public String getRestoreDrillNode() {
+      return restoreDrillNode;
+    }
+
+    public void setRestoreDrillNode(String restoreDrillNode) {
+      this.restoreDrillNode = restoreDrillNode;
+    }
+
+    /** The age of the snapshot the drill restored (the recovery point), when it passed. */
+    public Long getRestoreDrillRecoveryPointSeconds() {
+      return restoreDrillRecoveryPointSeconds;
+    }
+
+    public void setRestoreDrillRecoveryPointSeconds(Long restoreDrillRecoveryPointSeconds) {
+      this.restoreDrillRecoveryPointSeconds = restoreDrillRecoveryPointSeconds;
+    }
+
+    /** Why the drill failed. */
+    public String getRestoreDrillMessage() {
+      return restoreDrillMessage;
+    }
+
+    public void setRestoreDrillMessage(String restoreDrillMessage) {
+      this.restoreDrillMessage = restoreDrillMessage;
+    }
 
     public String getSnapshotStatus() {
       return snapshotStatus;
