@@ -104,7 +104,7 @@ public final class CasFailoverBench {
         results.add(scenarioA(o));
       }
       if (scenario.equalsIgnoreCase("B") || scenario.equals("both")) {
-        if (!BenchPostgres.available()) {
+        if (!dev.clave.cas.store.PostgresCluster.available()) {
           results.add("scenario B (replicas on PostgreSQL): SKIPPED, initdb/pg_ctl not found (CLAVE_PG_BIN, PATH,"
               + " /usr/lib/postgresql/N/bin; apt-get install postgresql)");
         } else {
@@ -308,7 +308,7 @@ public final class CasFailoverBench {
   private static String scenarioB(Options o) throws Exception {
     System.out.println();
     System.out.println("== scenario B: two CAS replicas on one PostgreSQL ==");
-    BenchPostgres.Database db = BenchPostgres.shared().newDatabase();
+    dev.clave.cas.store.PostgresDatabase db = dev.clave.cas.store.PostgresCluster.shared().newDatabase();
     Map<String, String> env = Map.of("CLAVE_CAS_STORE", "postgres", "CLAVE_CAS_DB_URL", db.url(), "CLAVE_CAS_DB_USER",
         db.user(), "CLAVE_CAS_DB_PASSWORD", db.password(), "CLAVE_CAS_STORE_KEY_DIR", work.resolve("shared-key").toString());
     Node a = Node.start("replica-a", work.resolve("replica-a"), 0, 0, "-", env);

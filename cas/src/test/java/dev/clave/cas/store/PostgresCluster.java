@@ -53,6 +53,16 @@ public final class PostgresCluster {
   }
 
   /** The cluster of this JVM, started on first use. */
+  /** True when initdb and pg_ctl are found (CLAVE_PG_BIN, the PATH, /usr/lib/postgresql/N/bin). */
+  public static boolean available() {
+    try {
+      findBinaries();
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
+    }
+  }
+
   public static synchronized PostgresCluster shared() {
     if (shared == null) {
       try {
