@@ -508,15 +508,12 @@ public final class CasServer implements AutoCloseable {
     }
     Path root = config.stateDir().resolve("restore-drills");
     Path upload = root.resolve("upload-" + java.util.HexFormat.of().formatHex(new SecureRandom().generateSeed(8)));
+    Status status;
+    String body;
     try {
-      try {
-        RestoreDrill.createWorkRoot(root);
-        RestoreDrill.createWorkRoot(upload);
-        receiveSnapshot(req, upload);
-      } catch (IOException | IllegalArgumentException e) {
-        error(res, Status.BAD_REQUEST_400, "the snapshot upload is malformed: " + e.getMessage());
-        return;
-      }
+      RestoreDrill.createWorkRoot(root);
+      RestoreDrill.createWorkRoot(upload);
+      receiveSnapshot(req, upload);
       RestoreDrill.Report r = drill.run(upload, client.get());
       audit.append(AuditEvent.builder(AuditEventType.RESTORE_DRILL).clientKeyHash(client.get())
           .detail("passed", String.valueOf(r.passed())).detail("snapshot", String.valueOf(r.snapshot()))
@@ -533,18 +530,26 @@ public final class CasServer implements AutoCloseable {
       r.problems().forEach(n.putArray("problems")::add);
       n.put("durationMillis", r.durationMillis());
       n.put("backupKeyHash", identity.keyHash().toString());
-      json(res, Status.OK_200, n.toString());
+      status = Status.OK_200;
+      body = n.toString();
+    } catch (IOException | IllegalArgumentException e) {
+      status = Status.BAD_REQUEST_400;
+      body = JSON.createObjectNode().put("error", "the snapshot upload is malformed: " + e.getMessage()).toString();
     } catch (RestoreDrill.NotOwner e) {
-      error(res, Status.FORBIDDEN_403, e.getMessage());
+      status = Status.FORBIDDEN_403;
+      body = JSON.createObjectNode().put("error", e.getMessage()).toString();
     } catch (IllegalStateException e) {
-      error(res, Status.CONFLICT_409, e.getMessage());
+      status = Status.CONFLICT_409;
+      body = JSON.createObjectNode().put("error", e.getMessage()).toString();
     } finally {
+      // Before answering: nothing of the snapshot is left on this CAS once the caller has the report.
       try {
         dev.clave.cas.store.SqliteCasStore.deleteTree(upload);
       } catch (IOException e) {
         LOG.warn("could not remove the drill upload {}: {}", upload, e.getMessage());
       }
     }
+    json(res, status, body);
   }
 
   /**
