@@ -104,7 +104,8 @@ class LiteralReverseLookupTest {
       InetAddress.getByAddress(LOOPBACK).getHostName();
     }
     long perLookupNanos = (System.nanoTime() - t0) / 1000;
-    assertThat(perLookupNanos).as("ns per getHostName with reverse lookups off").isLessThan(20_000);
+    // ~1–7 µs here; generous, so a loaded machine does not fail it (the literal name above is the real check).
+    assertThat(perLookupNanos).as("ns per getHostName with reverse lookups off").isLessThan(1_000_000);
     // A forward lookup still works.
     assertThat(InetAddress.getByName("localhost").isLoopbackAddress()).isTrue();
     assertThat(new java.net.InetSocketAddress(InetAddress.getByAddress(new byte[] {10, 9, 8, 7}), 443)
