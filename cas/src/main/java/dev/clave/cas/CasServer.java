@@ -167,6 +167,11 @@ public final class CasServer implements AutoCloseable {
     if (ClaveCryptoProvider.install()) {
       LOG.info("TLS handshake crypto: Clave provider (X25519, ECDSA P-256)");
     }
+    // Helidon names every accepted TLS connection's SSLEngine by a reverse DNS lookup of the peer; the CAS
+    // needs no peer names: refuse reverse lookups, so peers are named by their address (LiteralReverseLookup).
+    if (System.getProperty(dev.clave.cas.net.LiteralReverseLookup.PROPERTY) == null) {
+      System.setProperty(dev.clave.cas.net.LiteralReverseLookup.PROPERTY, "off");
+    }
     Path dir = config.stateDir();
     createPrivateDirectory(dir);
     CasIdentity loaded = CasIdentity.loadOrCreate(dir, config.tlsNames());
