@@ -137,6 +137,21 @@ class LeaderElectionTest {
     assertThat(lostWhileRunning).as("a deliberate close is no lost leadership").hasValue(0);
   }
 
+  /** Another replica took the Lease (e.g. this one was partitioned): this one must stop — in production, exit. */
+  @Test
+  void aLeaderWhoseLeaseIsTakenGivesUp() {
+    ClaveOperator a = replica("operator-a");
+    await().atMost(Duration.ofSeconds(10)).until(a::leader);
+    MockCluster.retryOnConflict(() -> client.leases().inNamespace(NAMESPACE).withName(LEASE).edit(l -> {
+      l.getSpec().setHolderIdentity("thief");
+      l.getSpec().setLeaseDurationSeconds(3600);
+      l.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+      return l;
+    }));
+    await().atMost(Duration.ofSeconds(6)).until(() -> !a.leader() && lostWhileRunning.get() == 1);
+    assertThat(holder()).isEqualTo("thief");
+  }
+
   @Test
   void aFollowerDoesNotReconcile() {
     // A Lease some other (live) replica holds and keeps renewing: this one must only wait.
