@@ -3,6 +3,7 @@ package dev.clave.charts;
 import static dev.clave.charts.Charts.render;
 import static dev.clave.charts.Charts.values;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -10,6 +11,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +40,8 @@ class OperatorChartTest {
     Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getImage()).isEqualTo("registry.example/clave:dev");
     assertThat(c.getCommand()).containsExactly("clave");
-    assertThat(c.getArgs()).containsExactly("operator", "serve", "--metrics-listen=0.0.0.0:8080", "--verbose");
+    assertThat(c.getArgs()).containsExactly("operator", "serve", "--metrics-listen=0.0.0.0:8080", "--leader-election",
+        "--lease-name=clave-operator-lease", "--verbose");
     assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("CLAVE_OPERATOR_NAMESPACE")
         && e.getValueFrom().getFieldRef().getFieldPath().equals("metadata.namespace"));
     assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("CLAVE_OPERATOR_IMAGE") && e.getValue().equals("registry.example/clave:dev"));
@@ -75,6 +79,62 @@ class OperatorChartTest {
     assertThat(binding.getSubjects()).singleElement()
         .satisfies(s -> assertThat(s.getName()).isEqualTo(r.one(ServiceAccount.class).getMetadata().getName()));
     assertThat(UnknownFields.in(role)).isEmpty();
+  }
+
+  /** Leader election (on by default): a Role on the one Lease in the release's namespace, bound to the operator. */
+  @Test
+  void leaderElectionRoleGrantsTheLeaseInTheReleaseNamespace() {
+    Charts.Rendered r = render("operator", "clave-operator");
+    Role role = r.one(Role.class);
+    RoleBinding binding = r.one(RoleBinding.class);
+    String sa = r.one(ServiceAccount.class).getMetadata().getName();
+    // What JOSDK checks before it campaigns (get, create, update) and what fabric8 renews with (a merge patch).
+    assertThat(Rbac.verbs(role.getRules(), "coordination.k8s.io", "leases", "clave-operator-lease"))
+        .containsExactlyInAnyOrder("get", "create", "update", "patch");
+    assertThat(Rbac.verbs(role.getRules(), "coordination.k8s.io", "leases")).as("for any Lease: only create (no name yet)")
+        .containsExactly("create");
+    assertThat(Rbac.verbs(role.getRules(), "coordination.k8s.io", "leases", "someone-elses-lease")).containsExactly("create");
+    assertThat(role.getRules()).noneMatch(rule -> rule.getResources().contains("*") || rule.getVerbs().contains("*"));
+    assertThat(Rbac.verbs(r.one(ClusterRole.class).getRules(), "coordination.k8s.io", "leases")).as("not cluster-wide").isEmpty();
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+      assertThat(s.getName()).isEqualTo(sa);
+      assertThat(s.getNamespace()).isEqualTo(Charts.NAMESPACE);
+    });
+    assertThat(UnknownFields.in(role)).isEmpty();
+
+    Charts.Rendered renamed = render("operator", "clave-operator", values("leaderElection.leaseName", "ops-lease"));
+    assertThat(Rbac.verbs(renamed.one(Role.class).getRules(), "coordination.k8s.io", "leases", "ops-lease"))
+        .containsExactlyInAnyOrder("get", "create", "update", "patch");
+    assertThat(renamed.one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .contains("--leader-election", "--lease-name=ops-lease");
+  }
+
+  @Test
+  void replicaCountRunsSeveralReplicasWithLeaderElectionAndRollsThem() {
+    Deployment one = render("operator", "clave-operator").one(Deployment.class);
+    assertThat(one.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(one.getSpec().getStrategy().getType()).as("the Lease keeps overlapping pods apart").isEqualTo("RollingUpdate");
+
+    Deployment two = render("operator", "clave-operator", values("replicaCount", 2)).one(Deployment.class);
+    assertThat(two.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(two.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--leader-election");
+    assertThat(UnknownFields.in(two)).isEmpty();
+  }
+
+  @Test
+  void withoutLeaderElectionOneReplicaAtATimeAndNoLeaseRights() {
+    Charts.Rendered r = render("operator", "clave-operator", values("leaderElection.enabled", false));
+    Deployment d = r.one(Deployment.class);
+    assertThat(d.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(d.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .contains("--no-leader-election").doesNotContain("--leader-election");
+    assertThat(r.objects()).noneMatch(o -> o instanceof Role || o instanceof RoleBinding);
+
+    assertThatThrownBy(() -> render("operator", "clave-operator", values("leaderElection.enabled", false, "replicaCount", 2)))
+        .hasMessageContaining("replicaCount > 1 needs leaderElection.enabled");
   }
 
   /** crds/ holds exactly the CRDs the operator module generates, and the ClusterRole covers each. */

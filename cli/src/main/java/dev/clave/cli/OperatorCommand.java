@@ -3,6 +3,7 @@ package dev.clave.cli;
 import dev.clave.cas.client.ClientIdentity;
 import dev.clave.operator.ClaveOperator;
 import dev.clave.operator.Crds;
+import dev.clave.operator.LeaderElection;
 import dev.clave.operator.MetricsServer;
 import dev.clave.operator.OperatorConfig;
 import dev.clave.operator.cas.CasProbe;
@@ -47,7 +48,9 @@ final class OperatorCommand implements Runnable {
         "Run the operator against the cluster of the in-cluster service account or the current kubeconfig context.",
         "Metrics (Prometheus) on GET /metrics, probes on /healthz and /readyz of --metrics-listen.",
         "Environment: CLAVE_OPERATOR_NAMESPACE (else SCONE_OPERATOR_NAMESPACE), CLAVE_OPERATOR_IMAGE,"
-            + " CLAVE_OPERATOR_IDENTITY (a PEM file); options override them."
+            + " CLAVE_OPERATOR_IDENTITY (a PEM file); options override them.",
+        "Leader election (several replicas, one reconciles): a Lease in the operator's namespace, held by HOSTNAME"
+            + " (the pod name); on by default when the environment names the operator's namespace (in a cluster)."
       })
   static final class Serve implements Callable<Integer> {
     @Option(names = "--namespace", paramLabel = "NS", description = "namespace of the SGX plugin and LAS DaemonSets (default clave-system)")
@@ -68,6 +71,15 @@ final class OperatorCommand implements Runnable {
 
     @Option(names = "--probe-interval", paramLabel = "DURATION", description = "how often LAS platform IDs and CAS state are read, e.g. 30s (default 30s)")
     String probeInterval;
+
+    @Option(names = "--leader-election", negatable = true,
+        description = "only the holder of the Lease reconciles, so several replicas can run (default: on when"
+            + " CLAVE_OPERATOR_NAMESPACE or SCONE_OPERATOR_NAMESPACE is set, i.e. in a cluster; off otherwise)")
+    Boolean leaderElection;
+
+    @Option(names = "--lease-name", paramLabel = "NAME",
+        description = "the leader election Lease, in the operator's namespace (default " + LeaderElection.DEFAULT_LEASE_NAME + ")")
+    String leaseName = LeaderElection.DEFAULT_LEASE_NAME;
 
     /** The environment; tests replace it. */
     Map<String, String> env = System.getenv();
@@ -101,6 +113,30 @@ final class OperatorCommand implements Runnable {
       return c;
     }
 
+    /**
+     * Leader election, or null for none. Default: on when the environment names the operator's namespace (the chart
+     * sets CLAVE_OPERATOR_NAMESPACE from the pod's): in a cluster, where the chart may run several replicas; off for
+     * a single operator started by hand against a kubeconfig. The Lease lives in {@code config.namespace()}.
+     */
+    LeaderElection leaderElection(OperatorConfig config) {
+      boolean namespaceFromEnvironment = isSet(env.get("CLAVE_OPERATOR_NAMESPACE")) || isSet(env.get("SCONE_OPERATOR_NAMESPACE"));
+      boolean on = leaderElection != null ? leaderElection : namespaceFromEnvironment;
+      if (!on) {
+        return null;
+      }
+      if (leaseName == null || leaseName.isBlank()) {
+        throw new IllegalArgumentException("--lease-name: must not be empty");
+      }
+      if (!leaseName.strip().matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+        throw new IllegalArgumentException("--lease-name: not a Kubernetes object name: " + leaseName);
+      }
+      return LeaderElection.of(leaseName.strip(), config.namespace(), LeaderElection.identity(env));
+    }
+
+    private static boolean isSet(String value) {
+      return value != null && !value.isBlank();
+    }
+
     String[] metricsAddress() {
       int colon = metricsListen.lastIndexOf(':');
       if (colon <= 0) {
@@ -130,9 +166,11 @@ final class OperatorCommand implements Runnable {
     public Integer call() throws Exception {
       OperatorConfig config;
       String[] metrics;
+      LeaderElection election;
       try {
         config = config();
         metrics = metricsAddress();
+        election = leaderElection(config);
       } catch (IllegalArgumentException | IOException e) {
         throw new Errors.UserError(e.getMessage());
       }
@@ -147,7 +185,7 @@ final class OperatorCommand implements Runnable {
       ClaveOperator operator;
       MetricsServer server;
       try {
-        operator = ClaveOperator.start(client, config, CasProbe.inCluster());
+        operator = ClaveOperator.start(client, config, CasProbe.inCluster(), election);
         server = MetricsServer.start(metrics[0], Integer.parseInt(metrics[1]), operator.metrics(), operator::running);
       } catch (KubernetesClientException | IOException | IllegalStateException
           | io.javaoperatorsdk.operator.OperatorException e) {

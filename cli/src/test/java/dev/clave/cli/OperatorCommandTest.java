@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.clave.cas.client.ClientIdentity;
+import dev.clave.operator.LeaderElection;
 import dev.clave.operator.OperatorConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,32 @@ class OperatorCommandTest {
     assertThat(c.casKeyHashes().get("https://cas.apps:8081").toString()).isEqualTo(hash);
     assertThat(c.identity().keyHash()).isEqualTo(id.keyHash());
     assertThat(c.probeInterval()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void leaderElectionIsOnInAClusterAndUsesTheOperatorsNamespaceAndPodName() throws Exception {
+    // By hand against a kubeconfig (no namespace from the environment): one operator, no election.
+    OperatorCommand.Serve byHand = parsed(Map.of("HOSTNAME", "laptop"));
+    assertThat(byHand.leaderElection(byHand.config())).isNull();
+    // In a cluster (the chart sets the namespace from the pod's): on, the Lease in that namespace, held by the pod.
+    OperatorCommand.Serve inCluster = parsed(Map.of("CLAVE_OPERATOR_NAMESPACE", "ops", "HOSTNAME", "clave-operator-5d9c-x2k4q"));
+    LeaderElection e = inCluster.leaderElection(inCluster.config());
+    assertThat(e.leaseName()).isEqualTo("clave-operator-lease");
+    assertThat(e.namespace()).isEqualTo("ops");
+    assertThat(e.identity()).isEqualTo("clave-operator-5d9c-x2k4q");
+    OperatorCommand.Serve scone = parsed(Map.of("SCONE_OPERATOR_NAMESPACE", "scone-system"));
+    assertThat(scone.leaderElection(scone.config()).namespace()).isEqualTo("scone-system");
+    assertThat(scone.leaderElection(scone.config()).identity()).as("no HOSTNAME: a random one").startsWith("clave-operator-");
+    // Options override the default either way.
+    OperatorCommand.Serve off = parsed(Map.of("CLAVE_OPERATOR_NAMESPACE", "ops"), "--no-leader-election");
+    assertThat(off.leaderElection(off.config())).isNull();
+    OperatorCommand.Serve on = parsed(Map.of("HOSTNAME", "h"), "--leader-election", "--lease-name", "my-lease", "--namespace", "sgx");
+    LeaderElection forced = on.leaderElection(on.config());
+    assertThat(forced.leaseName()).isEqualTo("my-lease");
+    assertThat(forced.namespace()).isEqualTo("sgx");
+    assertThat(forced.identity()).isEqualTo("h");
+    OperatorCommand.Serve bad = parsed(Map.of(), "--leader-election", "--lease-name", "Not_A_Name");
+    assertThatThrownBy(() -> bad.leaderElection(bad.config())).hasMessageContaining("--lease-name");
   }
 
   @Test
