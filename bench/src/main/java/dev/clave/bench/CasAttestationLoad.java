@@ -192,8 +192,8 @@ public final class CasAttestationLoad {
       out.write(e.request());
       out.flush();
       InputStream in = s.getInputStream();
-      String head = readHead(in);
-      int length = contentLength(head);
+      String head = HttpHead.read(in);
+      int length = HttpHead.contentLength(head);
       byte[] body = in.readNBytes(length);
       s.getSession().invalidate(); // never resume: every attestation is a full handshake, as a starting enclave's is
       if (!head.startsWith("HTTP/1.1 200") || body.length != length) {
@@ -202,30 +202,6 @@ public final class CasAttestationLoad {
     } catch (java.io.IOException ex) {
       throw new IllegalStateException("attestation failed: " + ex.getMessage(), ex);
     }
-  }
-
-  /** The status line and headers, up to the blank line (the server may keep the connection open). */
-  private static String readHead(InputStream in) throws java.io.IOException {
-    StringBuilder b = new StringBuilder();
-    int matched = 0;
-    while (matched < 4) {
-      int c = in.read();
-      if (c < 0) {
-        throw new java.io.EOFException("the CAS closed the connection in the response head");
-      }
-      b.append((char) c);
-      matched = (c == '\r' && (matched == 0 || matched == 2)) || (c == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
-    }
-    return b.toString();
-  }
-
-  private static int contentLength(String head) {
-    for (String line : head.split("\r\n")) {
-      if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
-        return Integer.parseInt(line.substring(15).strip());
-      }
-    }
-    throw new IllegalStateException("no Content-Length in " + head);
   }
 
   /**

@@ -578,8 +578,8 @@ public final class CasFailoverBench {
         out.write(request.getBytes(StandardCharsets.UTF_8));
         out.flush();
         InputStream in = s.getInputStream();
-        String head = readHead(in);
-        int length = contentLength(head);
+        String head = HttpHead.read(in);
+        int length = HttpHead.contentLength(head);
         byte[] body = in.readNBytes(length);
         s.getSession().invalidate(); // never resume: every attestation is a full handshake
         return head.startsWith("HTTP/1.1 200") && body.length == length;
@@ -592,29 +592,6 @@ public final class CasFailoverBench {
       }
       return false;
     }
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    StringBuilder b = new StringBuilder();
-    int matched = 0;
-    while (matched < 4) {
-      int c = in.read();
-      if (c < 0) {
-        throw new java.io.EOFException("closed in the response head");
-      }
-      b.append((char) c);
-      matched = (c == '\r' && (matched == 0 || matched == 2)) || (c == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
-    }
-    return b.toString();
-  }
-
-  private static int contentLength(String head) {
-    for (String line : head.split("\r\n")) {
-      if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
-        return Integer.parseInt(line.substring(15).strip());
-      }
-    }
-    throw new IllegalStateException("no Content-Length in " + head);
   }
 
   /** TLS with this identity as client certificate, accepting a CAS whose key hash is one of {@code pins}. */

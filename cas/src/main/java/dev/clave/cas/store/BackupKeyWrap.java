@@ -62,6 +62,30 @@ final class BackupKeyWrap {
     }
   }
 
+  /**
+   * {@link #wrap} of the key material sealed in a store's key store ({@code sealedDataKey}, unsealed by {@code
+   * sealer}); the unsealed copy is wiped before this returns. {@code store} names the store in errors.
+   */
+  static Wrapped wrapSealed(Sealer sealer, byte[] sealedDataKey, byte[] backupSpki, String keyHash, String platformId,
+      String store) {
+    byte[] payload = null;
+    KeyStoreFile.Payload p = null;
+    try {
+      payload = sealer.unseal(sealedDataKey, KeyStoreFile.SEAL_AAD);
+      p = KeyStoreFile.parsePayload(payload);
+      return wrap(backupSpki, keyHash, platformId, p.dataKey(), p.storeId());
+    } catch (Bytes.MalformedException e) {
+      throw new StoreIntegrityException("the key store of " + store + " unseals to a malformed payload");
+    } finally {
+      if (payload != null) {
+        Arrays.fill(payload, (byte) 0);
+      }
+      if (p != null) {
+        Arrays.fill(p.dataKey(), (byte) 0);
+      }
+    }
+  }
+
   /** The key material, or empty if the record was not made for this key, key hash and platform (or was changed). */
   static java.util.Optional<DataKeySource.KeyMaterial> unwrap(Wrapped w, PrivateKey own, byte[] ownSpki, String keyHash) {
     byte[] k = null;

@@ -750,34 +750,20 @@ public final class PostgresCasStore extends AbstractCasStore {
    */
   public void registerBackup(byte[] spki, String keyHash, String platformId) {
     withOpenStore(() -> {
-      byte[] payload = null;
-      KeyStoreFile.Payload p = null;
-      try (Connection c = database.connect()) {
-        payload = sealer.unseal(sealedDataKey, KeyStoreFile.SEAL_AAD);
-        p = KeyStoreFile.parsePayload(payload);
-        BackupKeyWrap.Wrapped w = BackupKeyWrap.wrap(spki, keyHash, platformId, p.dataKey(), p.storeId());
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO backup_registrations (key_hash, platform_id,"
-            + " store_id, eph_spki, ct) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key_hash) DO UPDATE SET platform_id ="
-            + " EXCLUDED.platform_id, store_id = EXCLUDED.store_id, eph_spki = EXCLUDED.eph_spki, ct = EXCLUDED.ct")) {
-          ps.setString(1, keyHash);
-          ps.setString(2, platformId);
-          ps.setBytes(3, w.storeId());
-          ps.setBytes(4, w.ephemeralSpki());
-          ps.setBytes(5, w.ct());
-          ps.executeUpdate();
-        }
+      BackupKeyWrap.Wrapped w = BackupKeyWrap.wrapSealed(sealer, sealedDataKey, spki, keyHash, platformId, dir.toString());
+      try (Connection c = database.connect();
+          PreparedStatement ps = c.prepareStatement("INSERT INTO backup_registrations (key_hash, platform_id,"
+              + " store_id, eph_spki, ct) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key_hash) DO UPDATE SET platform_id ="
+              + " EXCLUDED.platform_id, store_id = EXCLUDED.store_id, eph_spki = EXCLUDED.eph_spki, ct = EXCLUDED.ct")) {
+        ps.setString(1, keyHash);
+        ps.setString(2, platformId);
+        ps.setBytes(3, w.storeId());
+        ps.setBytes(4, w.ephemeralSpki());
+        ps.setBytes(5, w.ct());
+        ps.executeUpdate();
         return null;
       } catch (SQLException e) {
         throw new StoreException("cannot record the registration in " + db + ": " + e.getMessage(), e);
-      } catch (Bytes.MalformedException e) {
-        throw new StoreIntegrityException("the key store of " + dir + " unseals to a malformed payload");
-      } finally {
-        if (payload != null) {
-          java.util.Arrays.fill(payload, (byte) 0);
-        }
-        if (p != null) {
-          java.util.Arrays.fill(p.dataKey(), (byte) 0);
-        }
       }
     });
   }

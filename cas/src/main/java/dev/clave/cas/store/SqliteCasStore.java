@@ -477,13 +477,10 @@ public final class SqliteCasStore extends AbstractCasStore {
    */
   public void registerBackup(byte[] backupSpki, String keyHash, String platformId) {
     withOpenStore(() -> {
+      BackupKeyWrap.Wrapped w = BackupKeyWrap.wrapSealed(sealer, sealedDataKey, backupSpki, keyHash, platformId,
+          dir.toString());
       writeLock.lock();
-      byte[] payload = null;
-      KeyStoreFile.Payload p = null;
       try {
-        payload = sealer.unseal(sealedDataKey, KeyStoreFile.SEAL_AAD);
-        p = KeyStoreFile.parsePayload(payload);
-        BackupKeyWrap.Wrapped w = BackupKeyWrap.wrap(backupSpki, keyHash, platformId, p.dataKey(), p.storeId());
         try (Statement s = writer.createStatement()) {
           s.execute("CREATE TABLE IF NOT EXISTS " + BACKUP_TABLE + " (key_hash TEXT NOT NULL PRIMARY KEY,"
               + " platform_id TEXT NOT NULL, store_id BLOB NOT NULL, eph_spki BLOB NOT NULL, ct BLOB NOT NULL) STRICT");
@@ -500,15 +497,7 @@ public final class SqliteCasStore extends AbstractCasStore {
         return null;
       } catch (SQLException e) {
         throw new StoreException("cannot record the backup registration in " + dir + ": " + e.getMessage(), e);
-      } catch (Bytes.MalformedException e) {
-        throw new StoreIntegrityException("the key store of " + dir + " unseals to a malformed payload");
       } finally {
-        if (payload != null) {
-          Arrays.fill(payload, (byte) 0);
-        }
-        if (p != null) {
-          Arrays.fill(p.dataKey(), (byte) 0);
-        }
         writeLock.unlock();
       }
     });
