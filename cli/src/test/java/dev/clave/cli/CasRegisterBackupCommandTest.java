@@ -3,7 +3,6 @@ package dev.clave.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.clave.attestation.sim.SimInit;
 import dev.clave.cas.CasConfig;
 import dev.clave.cas.CasServer;
 import dev.clave.cas.store.StoreIntegrityException;
@@ -30,23 +29,23 @@ class CasRegisterBackupCommandTest {
 
   @TempDir static Path sim;
   @TempDir Path dir;
+  private static BackupTestKit.Platforms platforms;
   private static LasServer lasPrimary;
   private static LasServer lasBackup;
   private static LasServer lasOutdated;
 
   @BeforeAll
   static void platforms() throws Exception {
-    SimInit.run(sim, SimInit.Options.defaults());
-    LasConfig base = LasConfig.DEFAULTS.withMode(LasConfig.Mode.SIM).withSimDir(sim).withHost("127.0.0.1").withPort(0);
-    lasPrimary = LasServer.start(base.withStateDir(sim.resolve("las-a")));
-    lasBackup = LasServer.start(base.withStateDir(sim.resolve("las-b")));
-    lasOutdated = LasServer.start(base.withStateDir(sim.resolve("las-c")).withSvn(3)); // OutOfDate on the sim ladder
+    platforms = new BackupTestKit.Platforms(sim, "a", "b");
+    lasPrimary = platforms.las("a");
+    lasBackup = platforms.las("b");
+    lasOutdated = LasServer.start(LasConfig.DEFAULTS.withMode(LasConfig.Mode.SIM).withSimDir(sim).withHost("127.0.0.1")
+        .withPort(0).withStateDir(sim.resolve("las-c")).withSvn(3)); // OutOfDate on the sim ladder
   }
 
   @AfterAll
   static void stopLas() {
-    lasPrimary.close();
-    lasBackup.close();
+    platforms.close();
     lasOutdated.close();
   }
 
@@ -56,19 +55,11 @@ class CasRegisterBackupCommandTest {
   }
 
   private CasConfig config(String name, LasServer las) {
-    return CasConfig.fromEnvironment(Map.of()).withStateDir(dir.resolve(name)).withHost("127.0.0.1").withPorts(0, 0)
-        .withLas("127.0.0.1:" + las.port())
-        .withVerification(new CasConfig.Verification(sim.resolve("collateral"), null, List.of(sim.resolve("root/root_ca.pem"))));
+    return platforms.cas(dir.resolve(name), las);
   }
 
   private String provision(CasServer primary) throws Exception {
-    System.setProperty("clave.cli.config", dir.resolve("cli.json").toString());
-    String addr = "127.0.0.1:" + primary.clientPort();
-    Path owner = Files.writeString(dir.resolve("owner.toml"), "[api_identity]\ncommon_name = \"cas\"\n");
-    CliRun p = CliRun.of("cas", "provision", addr, "-c", primary.identity().keyHash().toString(), "--token",
-        primary.provisioningToken().orElseThrow(), "--config-file", owner.toString(), "only_for_testing-without-attestation");
-    assertThat(p.exitCode()).as(p.err()).isZero();
-    return addr;
+    return BackupTestKit.provision(primary, dir);
   }
 
   private static CliRun registerBackup(String primary, CasServer backup, String... flags) {

@@ -2,23 +2,16 @@ package dev.clave.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.clave.attestation.sim.SimInit;
 import dev.clave.cas.CasConfig;
 import dev.clave.cas.CasServer;
 import dev.clave.cas.store.PostgresCluster;
 import dev.clave.cas.store.PostgresDatabase;
-import dev.clave.las.LasConfig;
 import dev.clave.las.LasServer;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CasReplicaRegistrationTest {
   @TempDir static Path sim;
   @TempDir Path dir;
+  private static BackupTestKit.Platforms platforms;
   private static LasServer lasA;
   private static LasServer lasB;
   private CasServer a;
@@ -42,16 +36,14 @@ class CasReplicaRegistrationTest {
 
   @BeforeAll
   static void platforms() throws Exception {
-    SimInit.run(sim, SimInit.Options.defaults());
-    LasConfig base = LasConfig.DEFAULTS.withMode(LasConfig.Mode.SIM).withSimDir(sim).withHost("127.0.0.1").withPort(0);
-    lasA = LasServer.start(base.withStateDir(sim.resolve("las-a")));
-    lasB = LasServer.start(base.withStateDir(sim.resolve("las-b")));
+    platforms = new BackupTestKit.Platforms(sim, "a", "b");
+    lasA = platforms.las("a");
+    lasB = platforms.las("b");
   }
 
   @AfterAll
   static void stopLas() {
-    lasA.close();
-    lasB.close();
+    platforms.close();
   }
 
   @AfterEach
@@ -66,9 +58,7 @@ class CasReplicaRegistrationTest {
   }
 
   private CasConfig replica(String name, LasServer las, PostgresDatabase db, int clientPort) {
-    return CasConfig.fromEnvironment(Map.of()).withStateDir(dir.resolve(name)).withHost("127.0.0.1")
-        .withPorts(clientPort, 0).withLas("127.0.0.1:" + las.port())
-        .withVerification(new CasConfig.Verification(sim.resolve("collateral"), null, List.of(sim.resolve("root/root_ca.pem"))))
+    return platforms.cas(dir.resolve(name), las).withPorts(clientPort, 0)
         // no key_dir: the key comes from a registration
         .withStore(new CasConfig.Store(CasConfig.Store.Kind.POSTGRES, db.url(), db.user(), db.password(), null));
   }
@@ -77,12 +67,7 @@ class CasReplicaRegistrationTest {
   void aSecondReplicaJoinsOnceARunningReplicaRegisteredIt() throws Exception {
     PostgresDatabase db = PostgresCluster.shared().newDatabase();
     a = CasServer.start(replica("a", lasA, db, 0));
-    System.setProperty("clave.cli.config", dir.resolve("cli.json").toString());
-    String addrA = "127.0.0.1:" + a.clientPort();
-    Path owner = Files.writeString(dir.resolve("owner.toml"), "[api_identity]\ncommon_name = \"cas\"\n");
-    CliRun p = CliRun.of("cas", "provision", addrA, "-c", a.identity().keyHash().toString(), "--token",
-        a.provisioningToken().orElseThrow(), "--config-file", owner.toString(), "only_for_testing-without-attestation");
-    assertThat(p.exitCode()).as(p.err()).isZero();
+    String addrA = BackupTestKit.provision(a, dir);
     Path session = Files.writeString(dir.resolve("shop.yaml"), """
         name: shop
         version: "0.3"
@@ -108,8 +93,8 @@ class CasReplicaRegistrationTest {
     // While it waits: its key hash and quote, and not ready.
     HttpResponse<String> info = awaitJoining(portB);
     assertThat(info.body()).contains("\"joining\":true");
-    assertThat(get(portB, "/health/ready").statusCode()).isEqualTo(503);
-    assertThat(get(portB, "/v1/cas/attestation").body()).contains("\"quote\"");
+    assertThat(BackupTestKit.get(portB, "/health/ready").statusCode()).isEqualTo(503);
+    assertThat(BackupTestKit.get(portB, "/v1/cas/attestation").body()).contains("\"quote\"");
     assertThat(starting).isNotDone();
 
     CliRun r = CliRun.of("cas", "register-backup", "127.0.0.1:" + portB, "--cas", addrA, "-SCG");
@@ -132,7 +117,7 @@ class CasReplicaRegistrationTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       try {
-        HttpResponse<String> r = get(port, "/v1/cas");
+        HttpResponse<String> r = BackupTestKit.get(port, "/v1/cas");
         if (r.statusCode() == 200) {
           return r;
         }
@@ -144,25 +129,5 @@ class CasReplicaRegistrationTest {
       }
       Thread.sleep(100);
     }
-  }
-
-  private static HttpResponse<String> get(int port, String path) throws Exception {
-    javax.net.ssl.TrustManager tm = new javax.net.ssl.X509TrustManager() {
-      @Override
-      public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-      @Override
-      public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-      @Override
-      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-        return new java.security.cert.X509Certificate[0];
-      }
-    };
-    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-    ctx.init(null, new javax.net.ssl.TrustManager[] {tm}, null);
-    return HttpClient.newBuilder().sslContext(ctx).build().send(
-        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -3,25 +3,19 @@ package dev.clave.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.clave.attestation.sim.SimInit;
 import dev.clave.cas.CasConfig;
 import dev.clave.cas.CasServer;
 import dev.clave.cas.backup.SnapshotScheduler;
 import dev.clave.cas.store.Snapshot;
 import dev.clave.cas.store.StoreException;
 import dev.clave.cas.store.StoreIntegrityException;
-import dev.clave.las.LasConfig;
 import dev.clave.las.LasServer;
 import java.io.RandomAccessFile;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,22 +33,21 @@ class CasSnapshotTest {
 
   @TempDir static Path sim;
   @TempDir Path dir;
+  private static BackupTestKit.Platforms platforms;
   private static LasServer lasPrimary;
   private static LasServer lasBackup;
   private String primaryKeyHash;
 
   @BeforeAll
   static void platforms() throws Exception {
-    SimInit.run(sim, SimInit.Options.defaults());
-    LasConfig base = LasConfig.DEFAULTS.withMode(LasConfig.Mode.SIM).withSimDir(sim).withHost("127.0.0.1").withPort(0);
-    lasPrimary = LasServer.start(base.withStateDir(sim.resolve("las-a")));
-    lasBackup = LasServer.start(base.withStateDir(sim.resolve("las-b")));
+    platforms = new BackupTestKit.Platforms(sim, "a", "b");
+    lasPrimary = platforms.las("a");
+    lasBackup = platforms.las("b");
   }
 
   @AfterAll
   static void stopLas() {
-    lasPrimary.close();
-    lasBackup.close();
+    platforms.close();
   }
 
   @AfterEach
@@ -63,21 +56,13 @@ class CasSnapshotTest {
   }
 
   private CasConfig config(String name, LasServer las, Path snapshots, Path restoreFrom) {
-    return CasConfig.fromEnvironment(Map.of()).withStateDir(dir.resolve(name)).withHost("127.0.0.1").withPorts(0, 0)
-        .withLas("127.0.0.1:" + las.port())
-        .withVerification(new CasConfig.Verification(sim.resolve("collateral"), null, List.of(sim.resolve("root/root_ca.pem"))))
+    return platforms.cas(dir.resolve(name), las)
         // an hour: the test takes its snapshots itself
         .withSnapshots(new CasConfig.Snapshots(snapshots, Duration.ofHours(1), 3, restoreFrom));
   }
 
   private String provision(CasServer primary) throws Exception {
-    System.setProperty("clave.cli.config", dir.resolve("cli.json").toString());
-    String addr = "127.0.0.1:" + primary.clientPort();
-    Path owner = Files.writeString(dir.resolve("owner.toml"), "[api_identity]\ncommon_name = \"cas\"\n");
-    CliRun p = CliRun.of("cas", "provision", addr, "-c", primary.identity().keyHash().toString(), "--token",
-        primary.provisioningToken().orElseThrow(), "--config-file", owner.toString(), "only_for_testing-without-attestation");
-    assertThat(p.exitCode()).as(p.err()).isZero();
-    return addr;
+    return BackupTestKit.provision(primary, dir);
   }
 
   private void createSession(String name, String addr) throws Exception {
@@ -296,9 +281,7 @@ class CasSnapshotTest {
   }
 
   private static HttpResponse<String> http(CasServer cas, String path) throws Exception {
-    HttpClient c = HttpClient.newBuilder().sslContext(TrustAll.context()).build();
-    return c.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + cas.clientPort() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return BackupTestKit.get(cas.clientPort(), path);
   }
 
   private static void copyTree(Path from, Path to) throws Exception {
@@ -307,27 +290,6 @@ class CasSnapshotTest {
       for (Path p : s.toList()) {
         Files.copy(p, to.resolve(p.getFileName()));
       }
-    }
-  }
-
-  /** The tests talk to the CAS's public endpoints without pinning it. */
-  private static final class TrustAll {
-    static javax.net.ssl.SSLContext context() throws Exception {
-      javax.net.ssl.TrustManager tm = new javax.net.ssl.X509TrustManager() {
-        @Override
-        public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-        @Override
-        public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-        @Override
-        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-          return new java.security.cert.X509Certificate[0];
-        }
-      };
-      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-      ctx.init(null, new javax.net.ssl.TrustManager[] {tm}, null);
-      return ctx;
     }
   }
 
