@@ -88,6 +88,11 @@ final class CasCommand implements Runnable {
         description = "a backup CAS taking over: restore the newest intact snapshot in DIR when this CAS has no state of its own")
     Path restoreFrom;
 
+    @Option(names = "--standby",
+        description = "a warm standby: serve as a registered backup, and take over from the newest snapshot in"
+            + " --restore-from DIR on SIGHUP (kill -HUP <pid>), in this process, on the same ports")
+    boolean standby;
+
     @Override
     public Integer call() throws Exception {
       CasConfig config;
@@ -120,6 +125,21 @@ final class CasCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new Errors.UserError(e.getMessage());
       }
+      if (standby) {
+        if (config.snapshots().restoreFrom() == null) {
+          throw new Errors.UserError("--standby needs the snapshots to take over from: --restore-from DIR");
+        }
+        dev.clave.cas.StandbyCas s;
+        try {
+          s = dev.clave.cas.StandbyCas.start(config);
+        } catch (java.io.UncheckedIOException | java.io.IOException | IllegalArgumentException
+            | dev.clave.cas.store.StoreException e) {
+          throw new Errors.UserError("cannot start the CAS: " + e.getMessage());
+        }
+        SnapshotSignal.install(s::current);
+        SnapshotSignal.installTakeOver(s);
+        return Foreground.runUntilStopped(s, "cas");
+      }
       CasServer cas;
       try {
         cas = CasServer.start(config);
@@ -128,7 +148,7 @@ final class CasCommand implements Runnable {
         throw new Errors.UserError("cannot start the CAS: " + e.getMessage());
       }
       if (cas.snapshots().isPresent()) {
-        SnapshotSignal.install(cas);
+        SnapshotSignal.install(() -> cas);
       }
       return Foreground.runUntilStopped(cas, "cas");
     }

@@ -257,6 +257,34 @@ class CasSnapshotTest {
   }
 
   @Test
+  void aWarmStandbyTakesOverOnItsPortsWithThePrimarysIdentityAndSessions() throws Exception {
+    Path snaps = dir.resolve("snapshots");
+    try (dev.clave.cas.StandbyCas standby = dev.clave.cas.StandbyCas.start(config("backup", lasBackup, null, snaps))) {
+      CasServer before = standby.current();
+      int port = before.clientPort();
+      int enclavePort = before.enclavePort();
+      assertThat(before.provisioningToken()).as("a standby is an unprovisioned backup").isPresent();
+      try (CasServer primary = CasServer.start(config("primary", lasPrimary, snaps, null))) {
+        String addr = provision(primary);
+        primaryKeyHash = primary.identity().keyHash().toString();
+        CliRun r = CliRun.of("cas", "register-backup", "127.0.0.1:" + port, "--cas", addr, "-SCG");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        createSession("shop", addr);
+        createSession("bank", addr);
+        assertThat(scheduler(primary).takeNow(false)).isPresent();
+      } // the primary is gone
+
+      CasServer after = standby.takeOver();
+      assertThat(after.clientPort()).isEqualTo(port);
+      assertThat(after.enclavePort()).isEqualTo(enclavePort);
+      assertThat(after.identity().keyHash().toString()).isEqualTo(primaryKeyHash);
+      assertThat(after.provisioningToken()).isEmpty();
+      assertThat(standby.takeOver()).as("once only").isSameAs(after);
+      readsBack(after, List.of("shop", "bank"));
+    }
+  }
+
+  @Test
   void thePrimarySendsItsNewestSnapshotToARegisteredBackupOnly() throws Exception {
     Path snaps = dir.resolve("snapshots");
     try (CasServer primary = CasServer.start(config("primary", lasPrimary, snaps, null));
