@@ -88,8 +88,8 @@ public final class CasFailoverBench {
         Integer.parseInt(arg(args, "--warmup", "20")), arg(args, "--restore", "dead-disk"),
         arg(args, "--snapshot-dir", null), arg(args, "--snapshot-interval", "10s"), Integer.parseInt(arg(args, "--probe-ms", "250")),
         Integer.parseInt(arg(args, "--probe-failures", "2")), Integer.parseInt(arg(args, "--retry-ms", "50")));
-    if (!o.restore.equals("dead-disk") && !o.restore.equals("snapshot")) {
-      throw new IllegalArgumentException("--restore dead-disk|snapshot, not " + o.restore);
+    if (!List.of("dead-disk", "snapshot", "standby").contains(o.restore)) {
+      throw new IllegalArgumentException("--restore dead-disk|snapshot|standby, not " + o.restore);
     }
     ClaveCryptoProvider.install();
     work = Files.createTempDirectory("clave-failover");
@@ -136,12 +136,17 @@ public final class CasFailoverBench {
       Path snapshots = o.snapshotDir != null ? Path.of(o.snapshotDir) : work.resolve("snapshots");
       Map<String, String> primaryEnv = new HashMap<>();
       Map<String, String> backupEnv = new HashMap<>();
-      if (o.restore.equals("snapshot")) {
+      boolean standby = o.restore.equals("standby");
+      if (!o.restore.equals("dead-disk")) {
         // The primary snapshots its store (cas serve --snapshot-dir/--snapshot-interval); the backup restores the
         // newest valid one itself at start (cas serve --restore-from).
         primaryEnv.put("CLAVE_CAS_SNAPSHOT_DIR", snapshots.toString());
         primaryEnv.put("CLAVE_CAS_SNAPSHOT_INTERVAL", o.snapshotInterval);
         backupEnv.put("CLAVE_CAS_RESTORE_FROM", snapshots.toString());
+        if (standby) {
+          // A warm standby (cas serve --standby): running and registered, it takes over on a signal.
+          backupEnv.put("BENCH_STANDBY", "1");
+        }
       }
       int[] bp = {freePort(), freePort()};
       Node primary = Node.start("primary", primaryState, 0, 0, HOST + ":" + lasPrimary.port(), primaryEnv);
@@ -152,15 +157,18 @@ public final class CasFailoverBench {
         CasClient viaPrimary = CasClient.connect(HOST + ":" + primary.clientPort, primary.keyHash, owner);
         check(viaPrimary.post("/v1/provision", "application/json",
             "{\"token\":\"" + primary.token + "\",\"ownerConfig\":\"\"}"), 201, "provisioning the primary");
-        Node registering = Node.start("backup", backupState, bp[0], bp[1], HOST + ":" + lasBackup.port(), Map.of());
+        Node registering = Node.start("backup", backupState, bp[0], bp[1], HOST + ":" + lasBackup.port(),
+            standby ? backupEnv : Map.of());
         KeyHash backupKey = registering.keyHash;
         check(viaPrimary.post("/v1/cas/backups", "application/json",
             "{\"address\":\"" + HOST + ":" + bp[0] + "\",\"tolerate\":[\"C\",\"G\",\"S\"]}"), 200, "registering the backup");
-        registering.stop();
-        // The backup waits stopped, with its key and no store of its own: the restore brings the primary's.
-        Files.deleteIfExists(backupState.resolve("cas.key-store"));
-        for (String suffix : List.of("", "-wal", "-shm")) {
-          Files.deleteIfExists(backupState.resolve("cas.db" + suffix));
+        if (!standby) {
+          registering.stop();
+          // The backup waits stopped, with its key and no store of its own: the restore brings the primary's.
+          Files.deleteIfExists(backupState.resolve("cas.key-store"));
+          for (String suffix : List.of("", "-wal", "-shm")) {
+            Files.deleteIfExists(backupState.resolve("cas.db" + suffix));
+          }
         }
         List<String> names = createSessions(viaPrimary, o.sessions);
         System.out.printf("primary %s (ports %d/%d), backup %s registered (ports %d/%d); %d sessions%n", primary.keyHash,
@@ -177,7 +185,7 @@ public final class CasFailoverBench {
         double p50 = clients.p50OverLast(5);
         String load = loadAverage();
         Path snapshot = null;
-        if (o.restore.equals("snapshot")) {
+        if (!o.restore.equals("dead-disk")) {
           snapshot = awaitSnapshot(snapshots, 60);
           System.out.println("newest snapshot before the kill: " + snapshot);
         }
@@ -205,10 +213,12 @@ public final class CasFailoverBench {
             restored += " + cas.db-wal " + Files.size(backupState.resolve("cas.db-wal")) / 1024 + " KiB";
           }
         } else {
-          restored = "by the backup CAS at start from snapshot " + snapshot.getFileName();
+          restored = (standby ? "by the warm standby on its signal" : "by the backup CAS at start")
+              + " from snapshot " + snapshot.getFileName();
         }
         long tRestored = System.nanoTime();
-        backup = Node.start("backup", backupState, bp[0], bp[1], HOST + ":" + lasBackup.port(), backupEnv);
+        backup = standby ? registering.takeOver()
+            : Node.start("backup", backupState, bp[0], bp[1], HOST + ":" + lasBackup.port(), backupEnv);
         long tStarted = System.nanoTime();
         clients.awaitAllRecovered(60);
         long tFirst = clients.firstRecovery();
@@ -654,6 +664,17 @@ public final class CasFailoverBench {
     final String token;
     private long launchedMillis;
     private List<String> startup = List.of();
+    /** The next READY line after the first (a standby that took over). */
+    private final java.util.concurrent.CompletableFuture<String[]> nextReady = new java.util.concurrent.CompletableFuture<>();
+
+    /** Tells a warm standby to take over; the node it becomes once it is READY again. */
+    Node takeOver() throws Exception {
+      process.getOutputStream().write("TAKEOVER\n".getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+      Node n = new Node(process, nextReady.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      n.launchedMillis = launchedMillis;
+      return n;
+    }
 
     /** Seconds between the first startup log lines containing {@code from} and {@code to}; NaN without them. */
     double between(String from, String to) {
@@ -714,21 +735,26 @@ public final class CasFailoverBench {
       BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       List<String> tail = new ArrayList<>();
       List<String> all = new ArrayList<>();
+      Node[] nodeRef = new Node[1];
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         all.add(line);
         if (line.startsWith("READY ")) {
           Thread drain = new Thread(() -> {
             try {
-              while (r.readLine() != null) {
-                // discarded: keeps the pipe from filling up
+              for (String more = r.readLine(); more != null; more = r.readLine()) {
+                // discarded (keeps the pipe from filling up), but for a standby's READY after its takeover
+                if (more.startsWith("READY ")) {
+                  nodeRef[0].nextReady.complete(more.split(" "));
+                }
               }
             } catch (IOException ignored) {
               // the process ended
             }
           });
           drain.setDaemon(true);
-          drain.start();
           Node node = new Node(p, line.split(" "));
+          nodeRef[0] = node;
+          drain.start();
           node.launchedMillis = launched;
           node.startup = new ArrayList<>(all);
           node.startup.add(java.time.Instant.ofEpochMilli(System.currentTimeMillis()) + " READY (read by the bench)");
