@@ -199,6 +199,18 @@ public final class CasServer implements AutoCloseable {
     var self = new dev.clave.cas.store.BackupIdentity(loaded.keyHash().toString(), loaded.privateKey(),
         loaded.certificate().getPublicKey().getEncoded(), platform);
     CasStore store = openStore(config, dir, loaded, selfAttestation, self);
+    if (restored.isPresent()) {
+      // Before anything of the restored store is used (its identity above all): is it what the snapshot says?
+      try {
+        ((dev.clave.cas.store.SqliteCasStore) store).checkRestoredFrom(restored.get());
+      } catch (RuntimeException e) {
+        store.close();
+        dev.clave.cas.backup.SnapshotRestore.discard(dir);
+        throw e;
+      }
+      LOG.warn("restored snapshot {}: state version {}, {} sessions", restored.get().dir().getFileName(),
+          store.stateVersion(), store.listSessions("").size());
+    }
     AuditLog audit;
     Provisioning provisioning;
     CasIdentity identity;
@@ -211,11 +223,6 @@ public final class CasServer implements AutoCloseable {
             loaded.certificate().getPublicKey().getEncoded(), platform);
         selfAttestation = selfAttestation == null ? null
             : new CasAttestation(config.las(), loaded.certificate().getPublicKey().getEncoded(), securityVersion);
-      }
-      if (restored.isPresent()) {
-        ((dev.clave.cas.store.SqliteCasStore) store).checkRestoredFrom(restored.get());
-        LOG.warn("restored snapshot {}: state version {}, {} sessions", restored.get().dir().getFileName(),
-            store.stateVersion(), store.listSessions("").size());
       }
       provisioning = Provisioning.load(store, new SecureRandom());
       identity = withApiIdentity(loaded, dir, config, provisioning.owner().map(Provisioning.Owner::config).orElse(null));

@@ -185,9 +185,13 @@ class CasSnapshotTest {
     String json = Files.readString(manifest);
     Files.writeString(manifest, json.replaceFirst("\"created\" : \"[^\"]+\"", "\"created\" : \"2999-01-01T00:00:00Z\""));
     assertThat(Files.readString(manifest)).isNotEqualTo(json);
+    String ownKey = Files.readString(dir.resolve("backup2").resolve("cas-key.pem"));
     assertThatThrownBy(() -> CasServer.start(config("backup2", lasBackup, null, altered)).close())
         .isInstanceOf(StoreIntegrityException.class)
         .hasMessageContaining("does not verify under the store's key");
+    assertThat(Files.readString(dir.resolve("backup2").resolve("cas-key.pem"))).as("nothing adopted").isEqualTo(ownKey);
+    assertThat(dir.resolve("backup2").resolve("cas.db")).as("the refused copy is gone").doesNotExist();
+    assertThat(dir.resolve("backup2").resolve("cas.key-store")).doesNotExist();
   }
 
   @Test

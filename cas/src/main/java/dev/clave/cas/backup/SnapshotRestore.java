@@ -71,6 +71,22 @@ public final class SnapshotRestore {
     }
   }
 
+  /**
+   * Removes a restored store that failed its checks (database and the key store the backup made for it), so the
+   * next start does not open it as this CAS's own state. The backup's own store, if it had one, stays where {@link
+   * #prepare} moved it.
+   */
+  public static void discard(Path stateDir) {
+    for (String f : STORE_FILES) {
+      try {
+        Files.deleteIfExists(stateDir.resolve(f));
+      } catch (IOException e) {
+        LOG.error("could not remove {} of a refused restore: {}; remove it before the next start", f, e.getMessage());
+      }
+    }
+    LOG.error("the restored store in {} was refused and removed", stateDir);
+  }
+
   private static boolean unprovisionedAndEmpty(Path stateDir, Sealer sealer) {
     try (SqliteCasStore own = SqliteCasStore.open(stateDir, sealer)) {
       Optional<ProvisioningState> p = own.provisioningState();
