@@ -194,7 +194,7 @@ public final class CasServer implements AutoCloseable {
             + " is restored with PostgreSQL's tools");
       }
       restored = dev.clave.cas.backup.SnapshotRestore.prepare(dir, config.snapshots().restoreFrom(),
-          ConfiguredStore.sealer(dir, platformIdentity()), java.time.Clock.systemUTC());
+          ConfiguredStore.sealer(dir, platformIdentity()), loaded.keyHash().toString(), java.time.Clock.systemUTC());
     }
     var self = new dev.clave.cas.store.BackupIdentity(loaded.keyHash().toString(), loaded.privateKey(),
         loaded.certificate().getPublicKey().getEncoded(), platform);

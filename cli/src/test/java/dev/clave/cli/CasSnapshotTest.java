@@ -151,8 +151,37 @@ class CasSnapshotTest {
   void anUnregisteredCasCannotRestoreASnapshot() throws Exception {
     Path snaps = primaryWithSnapshots(List.of("shop"));
     assertThatThrownBy(() -> CasServer.start(config("stranger", lasBackup, null, snaps)).close())
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("holds no intact snapshot taken after this CAS (key hash ")
+        .hasMessageContaining("was registered as a backup");
+    // Refused before anything was copied: the next start is not stuck with a copy it cannot open.
+    assertThat(dir.resolve("stranger").resolve("cas.db")).doesNotExist();
+    // A copy put there by hand still meets the store's own check.
+    Files.copy(Snapshot.list(snaps).get(0).resolve("cas.db"), dir.resolve("stranger").resolve("cas.db"));
+    assertThatThrownBy(() -> CasServer.start(config("stranger", lasBackup, null, null)).close())
         .isInstanceOf(StoreIntegrityException.class)
         .hasMessageContaining("which has no backup registration for this CAS");
+  }
+
+  @Test
+  void aNewerSnapshotTakenBeforeTheRegistrationIsPassedOver() throws Exception {
+    Path snaps = primaryWithSnapshots(List.of("shop"));
+    Path good = Snapshot.list(snaps).get(0);
+    // The newest snapshot lists no registration for this backup (as one of a store it was never registered on).
+    Path newer = snaps.resolve("29991231T235959Z-v99");
+    Files.createDirectories(newer);
+    try (var files = Files.list(good)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, newer.resolve(f.getFileName()));
+      }
+    }
+    Path manifest = newer.resolve("snapshot.json");
+    String json = Files.readString(manifest);
+    Files.writeString(manifest, json.replaceAll("\"keyHash\" : \"[^\"]+\"", "\"keyHash\" : \"someone-else\""));
+    assertThat(Files.readString(manifest)).isNotEqualTo(json);
+    try (CasServer backup = CasServer.start(config("backup", lasBackup, null, snaps))) {
+      readsBack(backup, List.of("shop"));
+    }
   }
 
   @Test

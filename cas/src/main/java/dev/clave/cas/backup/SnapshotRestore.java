@@ -31,11 +31,14 @@ public final class SnapshotRestore {
   private SnapshotRestore() {}
 
   /**
-   * Prepares the restore; the snapshot whose database was copied in, or empty if nothing was restored.
+   * Prepares the restore; the snapshot whose database was copied in, or empty if nothing was restored. The
+   * snapshot is the newest intact one whose manifest lists a registration for {@code keyHash} (this CAS's): a
+   * newer one taken before this CAS was registered cannot open here, and choosing it would leave an unusable copy
+   * behind. (The registration itself is checked when the copy opens.)
    *
-   * @throws StoreException if {@code from} holds no intact snapshot, or the copy fails
+   * @throws StoreException if {@code from} holds no intact snapshot registered for this CAS, or the copy fails
    */
-  public static Optional<Snapshot> prepare(Path stateDir, Path from, Sealer sealer, Clock clock) {
+  public static Optional<Snapshot> prepare(Path stateDir, Path from, Sealer sealer, String keyHash, Clock clock) {
     try {
       boolean hasStore = Files.exists(stateDir.resolve(SqliteCasStore.KEY_STORE_FILE))
           || Files.exists(stateDir.resolve(SqliteCasStore.DATABASE_FILE));
@@ -49,8 +52,8 @@ public final class SnapshotRestore {
       if (!Files.isDirectory(from)) {
         throw new StoreException("cannot restore: " + from + " is not a directory");
       }
-      Snapshot s = Snapshot.newestIntact(from, reason -> LOG.error("cannot restore from a damaged snapshot: {}", reason))
-          .orElseThrow(() -> new StoreException("cannot restore: " + from + " holds no intact snapshot"));
+      Snapshot s = newestFor(from, keyHash).orElseThrow(() -> new StoreException("cannot restore: " + from
+          + " holds no intact snapshot taken after this CAS (key hash " + keyHash + ") was registered as a backup"));
       if (hasStore) {
         Path aside = stateDir.resolve("replaced-by-restore-" + clock.instant().getEpochSecond());
         Files.createDirectories(aside);
@@ -69,6 +72,24 @@ public final class SnapshotRestore {
     } catch (IOException e) {
       throw new StoreException("cannot restore from " + from + ": " + e.getMessage(), e);
     }
+  }
+
+  private static Optional<Snapshot> newestFor(Path from, String keyHash) throws IOException {
+    for (Path p : Snapshot.list(from)) {
+      Snapshot s;
+      try {
+        s = Snapshot.read(p);
+      } catch (dev.clave.cas.store.StoreIntegrityException e) {
+        LOG.error("cannot restore from a damaged snapshot: {}", e.getMessage());
+        continue;
+      }
+      if (s.registrations().stream().anyMatch(r -> r.keyHash().equals(keyHash))) {
+        return Optional.of(s);
+      }
+      LOG.warn("snapshot {} was taken before this CAS (key hash {}) was registered: it cannot open here",
+          p.getFileName(), keyHash);
+    }
+    return Optional.empty();
   }
 
   /**
