@@ -1,12 +1,9 @@
 package dev.clave.bench;
 
-import dev.clave.attestation.Bytes;
 import dev.clave.attestation.jca.ClaveCryptoProvider;
-import dev.clave.attestation.sim.SgxEnclaveSpec;
 import dev.clave.attestation.sim.SimInit;
 import dev.clave.cas.client.CasClient;
 import dev.clave.cas.client.ClientIdentity;
-import dev.clave.cas.client.KeyHashPinning;
 import dev.clave.policy.protect.KeyHash;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -15,20 +12,13 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.MessageDigest;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 
 /**
  * Load generator for the CAS's enclave API: {@code CLIENTS} threads attest in a loop, each attestation a
@@ -75,20 +65,7 @@ public final class CasAttestationLoad {
       int enclavePort = Integer.parseInt(ready[2]);
       KeyHash casKey = KeyHash.parse(ready[3]);
       CasClient owner = CasClient.connect("127.0.0.1:" + clientPort, casKey, ClientIdentity.generate());
-      String policy = """
-          name: load
-          version: "0.3"
-          security: {attestation: {tolerate: [debug-mode], ignore_advisories: "*"}}
-          services:
-            - name: app
-              mrenclaves: [%s]
-              platforms: [%s]
-              command: ./app --token $$SCONE::token$$
-              pwd: /
-          secrets:
-            - name: token
-              kind: ascii
-          """.formatted(SgxEnclaveSpec.DEFAULT_MR_ENCLAVE.hex(), platform);
+      String policy = BenchAttestation.policy("load", platform);
       var created = owner.post("/session", "application/yaml", policy);
       if (created.statusCode() != 201) {
         throw new IllegalStateException("cannot create the session: " + created.body());
@@ -97,13 +74,8 @@ public final class CasAttestationLoad {
       List<Enclave> pool = new ArrayList<>();
       for (int i = 0; i < POOL; i++) {
         ClientIdentity id = ClientIdentity.generateEd25519();
-        byte[] rd = MessageDigest.getInstance("SHA-512").digest(id.certificate().getEncoded());
-        byte[] quote = SimInit.quote(sim, SimInit.QuoteOptions.defaults().withReportData(Bytes.of(rd))).quote();
-        String body = "{\"configId\":\"load/app\",\"quote\":\"" + Base64.getEncoder().encodeToString(quote) + "\"}";
-        byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
-        String request = "POST /v1/attest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            + "Content-Length: " + bodyBytes.length + "\r\nConnection: close\r\n\r\n" + body;
-        pool.add(new Enclave(tls(id, casKey).getSocketFactory(), request.getBytes(StandardCharsets.UTF_8)));
+        pool.add(new Enclave(BenchAttestation.tls(id, List.of(casKey)).getSocketFactory(),
+            BenchAttestation.request(sim, id, "load/app")));
       }
 
       run(pool, enclavePort, clients, warmup, null, server); // warm-up, discarded
@@ -202,22 +174,6 @@ public final class CasAttestationLoad {
     } catch (java.io.IOException ex) {
       throw new IllegalStateException("attestation failed: " + ex.getMessage(), ex);
     }
-  }
-
-  /**
-   * TLS with this identity as client certificate, trusting the CAS by its key hash as {@code clave run} does
-   * ({@link KeyHashPinning}, an {@code X509ExtendedTrustManager}: the JDK checks its chain as it does the
-   * real client's).
-   */
-  private static SSLContext tls(ClientIdentity id, KeyHash casKey) throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    ks.setKeyEntry("c", id.privateKey(), new char[0], new Certificate[] {id.certificate()});
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, new char[0]);
-    SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-    ctx.init(kmf.getKeyManagers(), new TrustManager[] {KeyHashPinning.pinned(casKey)}, null);
-    return ctx;
   }
 
   private static String[] awaitReady(Process server) throws Exception {

@@ -1,8 +1,6 @@
 package dev.clave.bench;
 
-import dev.clave.attestation.Bytes;
 import dev.clave.attestation.jca.ClaveCryptoProvider;
-import dev.clave.attestation.sim.SgxEnclaveSpec;
 import dev.clave.attestation.sim.SimInit;
 import dev.clave.cas.client.CasClient;
 import dev.clave.cas.client.ClientIdentity;
@@ -23,13 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
-import java.security.MessageDigest;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -38,11 +30,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Failover benchmark (issue #7): N clients attest continuously (each attestation a fresh TLS 1.3 connection with
@@ -186,7 +175,7 @@ public final class CasFailoverBench {
         String load = loadAverage();
         Path snapshot = null;
         if (!o.restore.equals("dead-disk")) {
-          snapshot = awaitSnapshot(snapshots, 60);
+          snapshot = awaitSnapshot(snapshots, backupKey, 60);
           System.out.println("newest snapshot before the kill: " + snapshot);
         }
         // Sessions acknowledged just before the kill: what a restore from an older copy loses.
@@ -285,31 +274,21 @@ public final class CasFailoverBench {
   }
 
   /** The newest snapshot in {@code dir}, waiting up to {@code seconds} for a first one. */
-  private static Path awaitSnapshot(Path dir, int seconds) throws Exception {
+  /** The newest intact snapshot in {@code dir} that the backup {@code backup} can restore (it lists its registration). */
+  private static Path awaitSnapshot(Path dir, KeyHash backup, int seconds) throws Exception {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     while (true) {
-      try {
-        return newestSnapshot(dir);
-      } catch (IllegalStateException none) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(none.getMessage() + " after " + seconds + " s: does this CAS build take"
-              + " snapshots (CLAVE_CAS_SNAPSHOT_DIR)?");
+      if (Files.isDirectory(dir)) {
+        java.util.Optional<dev.clave.cas.store.Snapshot> s = dev.clave.cas.store.Snapshot.newestIntact(dir, damaged -> {});
+        if (s.isPresent() && s.get().registrations().stream().anyMatch(r -> r.keyHash().equals(backup.toString()))) {
+          return s.get().dir();
         }
-        Thread.sleep(200);
       }
-    }
-  }
-
-  private static Path newestSnapshot(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalStateException("--restore snapshot: no snapshot directory " + dir);
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.getFileName().toString().matches("\\d{8}T\\d{6}Z-v\\d+"))
-          .filter(p -> Files.isRegularFile(p.resolve("cas.db")) && Files.isRegularFile(p.resolve("snapshot.json")))
-          .max(Comparator.comparing(p -> p.getFileName().toString()))
-          .orElseThrow(() -> new IllegalStateException("--restore snapshot: no snapshot (<yyyyMMdd'T'HHmmss'Z'>-v<N>/"
-              + "cas.db) in " + dir));
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no snapshot in " + dir + " taken after the backup's registration within "
+            + seconds + " s: does this CAS build take snapshots (CLAVE_CAS_SNAPSHOT_DIR)?");
+      }
+      Thread.sleep(200);
     }
   }
 
@@ -397,20 +376,7 @@ public final class CasFailoverBench {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String name = prefix + i;
-      String policy = """
-          name: %s
-          version: "0.3"
-          security: {attestation: {tolerate: [debug-mode], ignore_advisories: "*"}}
-          services:
-            - name: app
-              mrenclaves: [%s]
-              platforms: [%s]
-              command: ./app --token $$SCONE::token$$
-              pwd: /
-          secrets:
-            - name: token
-              kind: ascii
-          """.formatted(name, SgxEnclaveSpec.DEFAULT_MR_ENCLAVE.hex(), platform);
+      String policy = BenchAttestation.policy(name, platform);
       check(cas.post("/session", "application/yaml", policy), 201, "creating session " + name);
       names.add(name);
     }
@@ -423,21 +389,14 @@ public final class CasFailoverBench {
     }
   }
 
-  private record Enclave(ClientIdentity id, String request) {}
+  private record Enclave(ClientIdentity id, byte[] request) {}
 
   /** Enclave identities with quotes binding them, attesting round-robin to the sessions' app services. */
   private static List<Enclave> enclaves(List<String> sessions) throws Exception {
     List<Enclave> pool = new ArrayList<>();
     for (int i = 0; i < POOL; i++) {
       ClientIdentity id = ClientIdentity.generateEd25519();
-      byte[] rd = MessageDigest.getInstance("SHA-512").digest(id.certificate().getEncoded());
-      byte[] quote = SimInit.quote(sim, SimInit.QuoteOptions.defaults().withReportData(Bytes.of(rd))).quote();
-      String body = "{\"configId\":\"" + sessions.get(i % sessions.size()) + "/app\",\"quote\":\""
-          + Base64.getEncoder().encodeToString(quote) + "\"}";
-      byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
-      String request = "POST /v1/attest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + bodyBytes.length + "\r\nConnection: close\r\n\r\n" + body;
-      pool.add(new Enclave(id, request));
+      pool.add(new Enclave(id, BenchAttestation.request(sim, id, sessions.get(i % sessions.size()) + "/app")));
     }
     return pool;
   }
@@ -471,7 +430,7 @@ public final class CasFailoverBench {
       this.addresses = addresses;
       this.recovered = new long[n];
       for (Enclave e : pool) {
-        tls.add(tls(e.id, pins));
+        tls.add(BenchAttestation.tls(e.id, pins));
       }
     }
 
@@ -576,7 +535,7 @@ public final class CasFailoverBench {
     }
   }
 
-  private static boolean attestOnce(SSLContext tls, String request, int port) {
+  private static boolean attestOnce(SSLContext tls, byte[] request, int port) {
     Socket raw = new Socket();
     try {
       raw.connect(new InetSocketAddress(HOST, port), 1000);
@@ -585,7 +544,7 @@ public final class CasFailoverBench {
       try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(raw, HOST, port, true)) {
         s.setEnabledProtocols(new String[] {"TLSv1.3"});
         OutputStream out = s.getOutputStream();
-        out.write(request.getBytes(StandardCharsets.UTF_8));
+        out.write(request);
         out.flush();
         InputStream in = s.getInputStream();
         String head = HttpHead.read(in);
@@ -602,33 +561,6 @@ public final class CasFailoverBench {
       }
       return false;
     }
-  }
-
-  /** TLS with this identity as client certificate, accepting a CAS whose key hash is one of {@code pins}. */
-  private static SSLContext tls(ClientIdentity id, Set<KeyHash> pins) throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    ks.setKeyEntry("c", id.privateKey(), new char[0], new Certificate[] {id.certificate()});
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, new char[0]);
-    SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-    ctx.init(kmf.getKeyManagers(), new TrustManager[] {new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] c, String a) {}
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String a) throws CertificateException {
-        if (chain.length == 0 || !pins.contains(KeyHash.of(chain[0].getPublicKey().getEncoded()))) {
-          throw new CertificateException("not a pinned CAS key");
-        }
-      }
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    }}, null);
-    return ctx;
   }
 
   private static String loadAverage() {
