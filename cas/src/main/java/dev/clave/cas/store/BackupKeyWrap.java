@@ -86,6 +86,35 @@ final class BackupKeyWrap {
     }
   }
 
+  /** The registration for {@code keyHash} in {@code c}'s {@code backup_registrations} table (which exists), or null. */
+  static Wrapped find(java.sql.Connection c, String keyHash) throws java.sql.SQLException {
+    try (java.sql.PreparedStatement ps = c.prepareStatement(
+        "SELECT platform_id, store_id, eph_spki, ct FROM backup_registrations WHERE key_hash = ?")) {
+      ps.setString(1, keyHash);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new Wrapped(rs.getString(1), rs.getBytes(2), rs.getBytes(3), rs.getBytes(4)) : null;
+      }
+    }
+  }
+
+  /**
+   * The key material of store {@code storeId} in the registration {@code w} for {@code self}: the record must be
+   * for that store and open with {@code self}'s key. Errors start with {@code where} (the database) and end with
+   * {@code fix} (what to do).
+   *
+   * @throws StoreIntegrityException otherwise
+   */
+  static DataKeySource.KeyMaterial open(Wrapped w, BackupIdentity self, byte[] storeId, String where, String fix) {
+    String store = "store " + java.util.HexFormat.of().formatHex(storeId);
+    if (w.storeId() == null || !java.security.MessageDigest.isEqual(w.storeId(), storeId)) {
+      throw new StoreIntegrityException(where + ": the backup registration for key hash " + self.keyHash()
+          + " is for another store than " + store + fix);
+    }
+    return unwrap(w, self.privateKey(), self.publicKeyInfo(), self.keyHash()).orElseThrow(() ->
+        new StoreIntegrityException(where + ": the backup registration of " + store + " for key hash "
+            + self.keyHash() + " does not open with this CAS's key (made for another key, or changed)" + fix));
+  }
+
   /** The key material, or empty if the record was not made for this key, key hash and platform (or was changed). */
   static java.util.Optional<DataKeySource.KeyMaterial> unwrap(Wrapped w, PrivateKey own, byte[] ownSpki, String keyHash) {
     byte[] k = null;

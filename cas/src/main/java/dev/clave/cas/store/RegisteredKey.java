@@ -1,7 +1,6 @@
 package dev.clave.cas.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -45,35 +44,21 @@ final class RegisteredKey implements DataKeySource {
         storeId = rs.getBytes(1);
       }
       String store = "store " + (storeId == null ? "?" : HexFormat.of().formatHex(storeId));
-      BackupKeyWrap.Wrapped w = null;
       boolean table;
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT to_regclass('backup_registrations') IS NOT NULL")) {
         table = rs.next() && rs.getBoolean(1);
       }
-      if (table) {
-        try (PreparedStatement ps = c.prepareStatement(
-            "SELECT platform_id, store_id, eph_spki, ct FROM backup_registrations WHERE key_hash = ?")) {
-          ps.setString(1, self.keyHash());
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              w = new BackupKeyWrap.Wrapped(rs.getString(1), rs.getBytes(2), rs.getBytes(3), rs.getBytes(4));
-            }
-          }
-        }
-      }
+      BackupKeyWrap.Wrapped w = table ? BackupKeyWrap.find(c, self.keyHash()) : null;
       if (w == null) {
         throw new NotRegisteredException(db + " holds " + store + ", which has no registration for this replica (key"
             + " hash " + self.keyHash() + ", platform " + self.platform() + "). On a running replica, as the owner:"
             + " clave cas register-backup THIS_REPLICA_ADDR --cas RUNNING_REPLICA_ADDR");
       }
-      if (storeId == null || w.storeId() == null || !java.security.MessageDigest.isEqual(w.storeId(), storeId)) {
-        throw new StoreIntegrityException(db + ": the registration for key hash " + self.keyHash() + " is for another"
-            + " store than " + store);
+      if (storeId == null) {
+        throw new StoreIntegrityException(db + " has a head row without a store id");
       }
-      return BackupKeyWrap.unwrap(w, self.privateKey(), self.publicKeyInfo(), self.keyHash())
-          .orElseThrow(() -> new StoreIntegrityException(db + ": the registration of " + store + " for key hash "
-              + self.keyHash() + " does not open with this CAS's key (made for another key, or changed)"));
+      return BackupKeyWrap.open(w, self, storeId, db, "");
     } catch (SQLException e) {
       throw new StoreException("cannot read the registrations in " + db + ": " + e.getMessage(), e);
     }

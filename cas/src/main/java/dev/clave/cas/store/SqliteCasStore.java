@@ -249,15 +249,7 @@ public final class SqliteCasStore extends AbstractCasStore {
       BackupKeyWrap.Wrapped w = null;
       try (Connection c = connect(true)) {
         if (hasTable(c, BACKUP_TABLE)) {
-          try (PreparedStatement ps = c.prepareStatement("SELECT platform_id, store_id, eph_spki, ct FROM "
-              + BACKUP_TABLE + " WHERE key_hash = ?")) {
-            ps.setString(1, backup.keyHash());
-            try (ResultSet rs = ps.executeQuery()) {
-              if (rs.next()) {
-                w = new BackupKeyWrap.Wrapped(rs.getString(1), rs.getBytes(2), rs.getBytes(3), rs.getBytes(4));
-              }
-            }
-          }
+          w = BackupKeyWrap.find(c, backup.keyHash());
         }
       }
       if (w == null) {
@@ -265,14 +257,7 @@ public final class SqliteCasStore extends AbstractCasStore {
             + " backup registration for this CAS (key hash " + backup.keyHash() + ", platform " + backup.platform()
             + "): this CAS cannot open it" + fix);
       }
-      if (w.storeId() == null || !MessageDigest.isEqual(w.storeId(), storeId)) {
-        throw new StoreIntegrityException("the database " + dbPath + ": the backup registration for key hash "
-            + backup.keyHash() + " is for another store than " + store + fix);
-      }
-      DataKeySource.KeyMaterial km = BackupKeyWrap.unwrap(w, backup.privateKey(), backup.publicKeyInfo(),
-          backup.keyHash()).orElseThrow(() -> new StoreIntegrityException("the database " + dbPath + ": the backup"
-              + " registration of " + store + " for key hash " + backup.keyHash() + " does not open with this CAS's"
-              + " key (made for another key, or changed)" + fix));
+      DataKeySource.KeyMaterial km = BackupKeyWrap.open(w, backup, storeId, "the database " + dbPath, fix);
       byte[] payload = KeyStoreFile.payload(km.dataKey(), km.storeId());
       byte[] sealedNew;
       try {
