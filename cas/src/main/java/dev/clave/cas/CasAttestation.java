@@ -92,6 +92,22 @@ final class CasAttestation {
     return q;
   }
 
+  /**
+   * {@code GET /v1/cas/attestation}'s answer: {@code {"quote": "<base64>", "mrenclave", "mrsigner", "isvProdId",
+   * "isvSvn", "reportData"}}.
+   */
+  String attestationJson() throws Unavailable {
+    Quoted q = quote();
+    return JSON.createObjectNode()
+        .put("quote", Base64.getEncoder().encodeToString(q.quote()))
+        .put("mrenclave", q.mrEnclave().hex())
+        .put("mrsigner", CasEnclave.MR_SIGNER.hex())
+        .put("isvProdId", CasEnclave.PRODUCT_ID)
+        .put("isvSvn", securityVersion)
+        .put("reportData", "SHA-512(SubjectPublicKeyInfo of the CAS key)")
+        .toString();
+  }
+
   /** A fresh quote of this CAS's code whose report data is SHA-512 of {@code data} (a restore drill's channel). */
   Quoted quoteBinding(byte[] data) throws Unavailable {
     return requestQuote(data);

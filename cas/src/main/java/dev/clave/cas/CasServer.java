@@ -411,15 +411,7 @@ public final class CasServer implements AutoCloseable {
       return;
     }
     try {
-      CasAttestation.Quoted q = a.quote();
-      json(res, Status.OK_200, JSON.createObjectNode()
-          .put("quote", java.util.Base64.getEncoder().encodeToString(q.quote()))
-          .put("mrenclave", q.mrEnclave().hex())
-          .put("mrsigner", CasEnclave.MR_SIGNER.hex())
-          .put("isvProdId", CasEnclave.PRODUCT_ID)
-          .put("isvSvn", a.securityVersion())
-          .put("reportData", "SHA-512(SubjectPublicKeyInfo of the CAS key)")
-          .toString());
+      json(res, Status.OK_200, a.attestationJson());
     } catch (CasAttestation.Unavailable e) {
       LOG.warn("no quote for the CAS: {}", e.getMessage());
       error(res, Status.SERVICE_UNAVAILABLE_503, e.getMessage());
@@ -431,10 +423,8 @@ public final class CasServer implements AutoCloseable {
    * with inclusion proofs, and a consistency proof from the client's trusted size M), for the owner only.
    */
   private void auditLog(ServerRequest req, ServerResponse res) {
-    var client = clientKeyHash(req);
-    var owner = provisioning.owner();
-    if (client.isEmpty() || owner.isEmpty() || !owner.get().keyHash().equals(client.get())) {
-      error(res, Status.FORBIDDEN_403, "only the CAS owner may read the audit log");
+    var client = ownerOnly(req, res, "only the CAS owner may read the audit log");
+    if (client.isEmpty()) {
       return;
     }
     try {
@@ -497,6 +487,18 @@ public final class CasServer implements AutoCloseable {
       error(res, e.kind() == Provisioning.ProvisioningException.Kind.ALREADY_PROVISIONED ? Status.CONFLICT_409 : Status.FORBIDDEN_403,
           e.getMessage());
     }
+  }
+
+  /** The owner's key hash if the client is the CAS owner; otherwise answers 403 with {@code refusal}: empty. */
+  private java.util.Optional<dev.clave.policy.protect.KeyHash> ownerOnly(ServerRequest req, ServerResponse res,
+      String refusal) {
+    var client = clientKeyHash(req);
+    var owner = provisioning.owner();
+    if (client.isEmpty() || owner.isEmpty() || !owner.get().keyHash().equals(client.get())) {
+      error(res, Status.FORBIDDEN_403, refusal);
+      return java.util.Optional.empty();
+    }
+    return client;
   }
 
   /** The largest snapshot database a restore drill accepts. */
@@ -570,10 +572,8 @@ public final class CasServer implements AutoCloseable {
    * 409 (no snapshots, none yet, no registered backup, damaged newest snapshot), 502 (the backup refused).
    */
   private void remoteDrill(ServerRequest req, ServerResponse res) {
-    var client = clientKeyHash(req);
-    var owner = provisioning.owner();
-    if (client.isEmpty() || owner.isEmpty() || !owner.get().keyHash().equals(client.get())) {
-      error(res, Status.FORBIDDEN_403, "only the CAS owner may start restore drills");
+    var client = ownerOnly(req, res, "only the CAS owner may start restore drills");
+    if (client.isEmpty()) {
       return;
     }
     if (snapshots == null || !(store instanceof dev.clave.cas.store.SqliteCasStore sqlite)) {
@@ -669,10 +669,8 @@ public final class CasServer implements AutoCloseable {
    * 200 {"keyHash", "platformId", "tcb", "isvSvn"}; 422 with the reason when the backup is not admissible.
    */
   private void registerBackup(ServerRequest req, ServerResponse res) {
-    var client = clientKeyHash(req);
-    var owner = provisioning.owner();
-    if (client.isEmpty() || owner.isEmpty() || !owner.get().keyHash().equals(client.get())) {
-      error(res, Status.FORBIDDEN_403, "only the CAS owner may register backups");
+    var client = ownerOnly(req, res, "only the CAS owner may register backups");
+    if (client.isEmpty()) {
       return;
     }
     var body = jsonBody(req, res);

@@ -42,12 +42,7 @@ final class JoiningServer implements AutoCloseable {
                 return;
               }
               try {
-                CasAttestation.Quoted q = attestation.quote();
-                json(res, Status.OK_200, JSON.createObjectNode()
-                    .put("quote", java.util.Base64.getEncoder().encodeToString(q.quote()))
-                    .put("mrenclave", q.mrEnclave().hex()).put("mrsigner", CasEnclave.MR_SIGNER.hex())
-                    .put("isvProdId", CasEnclave.PRODUCT_ID).put("isvSvn", attestation.securityVersion())
-                    .put("reportData", "SHA-512(SubjectPublicKeyInfo of the CAS key)").toString());
+                json(res, Status.OK_200, attestation.attestationJson());
               } catch (CasAttestation.Unavailable e) {
                 json(res, Status.SERVICE_UNAVAILABLE_503, JSON.createObjectNode().put("error", e.getMessage()).toString());
               }

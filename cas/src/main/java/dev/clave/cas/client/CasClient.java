@@ -37,8 +37,17 @@ public final class CasClient {
    * (default port 8081).
    */
   public static CasClient connect(String address, KeyHash casKeyHash, ClientIdentity identity) {
+    return connect(address, KeyHashPinning.pinned(casKeyHash), identity.privateKey(), identity.certificate());
+  }
+
+  /**
+   * A client for the CAS at {@code address} that {@code trust} accepts (e.g. one of a primary's registered
+   * backups), presenting {@code key} and {@code certificate} (e.g. a CAS's own identity).
+   */
+  public static CasClient connect(String address, KeyHashPinning trust, java.security.PrivateKey key,
+      java.security.cert.X509Certificate certificate) {
     return new CasClient(baseUri(address), HttpClient.newBuilder()
-        .sslContext(sslContext(casKeyHash, identity))
+        .sslContext(sslContext(trust, key, certificate))
         .sslParameters(tls13())
         .connectTimeout(TIMEOUT)
         .version(HttpClient.Version.HTTP_1_1)
@@ -74,16 +83,17 @@ public final class CasClient {
     return p;
   }
 
-  private static SSLContext sslContext(KeyHash casKeyHash, ClientIdentity identity) {
+  private static SSLContext sslContext(KeyHashPinning trust, java.security.PrivateKey key,
+      java.security.cert.X509Certificate certificate) {
     try {
       char[] none = new char[0];
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
-      ks.setKeyEntry("client", identity.privateKey(), none, new Certificate[] {identity.certificate()});
+      ks.setKeyEntry("client", key, none, new Certificate[] {certificate});
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, none);
       SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-      ctx.init(kmf.getKeyManagers(), new TrustManager[] {KeyHashPinning.pinned(casKeyHash)}, null);
+      ctx.init(kmf.getKeyManagers(), new TrustManager[] {trust}, null);
       return ctx;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot set up TLS with this identity: " + e.getMessage(), e);
