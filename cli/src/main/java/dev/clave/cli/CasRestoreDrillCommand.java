@@ -116,12 +116,7 @@ final class CasRestoreDrillCommand implements Callable<Integer> {
     out.flush();
     HttpResponse<String> res = CasClient.connect(backup, pin, config.identity())
         .post("/v1/cas/restore-drill", "application/octet-stream", body, Duration.ofMinutes(10));
-    JsonNode n;
-    try {
-      n = JSON.readTree(res.body());
-    } catch (java.io.IOException e) {
-      n = null;
-    }
+    JsonNode n = jsonOrNull(res.body());
     if (res.statusCode() != 200 || n == null || !n.has("passed")) {
       err.println("restore drill FAILED: the backup CAS refused it (" + res.statusCode() + "): "
           + (n != null ? n.path("error").asText(res.body()) : res.body()));
@@ -140,12 +135,7 @@ final class CasRestoreDrillCommand implements Callable<Integer> {
     HttpResponse<String> res = CasClient.connect(addr, pin, config.identity()).post("/v1/cas/restore-drills",
         "application/json", HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("address", backup).toString()),
         Duration.ofMinutes(10));
-    JsonNode n;
-    try {
-      n = JSON.readTree(res.body());
-    } catch (java.io.IOException e) {
-      n = null;
-    }
+    JsonNode n = jsonOrNull(res.body());
     if (res.statusCode() != 200 || n == null || !n.has("passed")) {
       err.println("restore drill FAILED: " + (n != null ? n.path("error").asText(res.body()) : res.body())
           + " (" + res.statusCode() + ")");
@@ -180,5 +170,14 @@ final class CasRestoreDrillCommand implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /** The answer's JSON, or null when it is none (an error page, an empty body). */
+  private static JsonNode jsonOrNull(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (java.io.IOException e) {
+      return null;
+    }
   }
 }
