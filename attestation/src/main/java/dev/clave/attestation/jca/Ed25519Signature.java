@@ -52,8 +52,7 @@ final class Ed25519Signature extends SignatureSpi {
       throw new InvalidKeyException("an Ed25519 private key has 32 bytes");
     }
     privateKey = seed;
-    publicKey = new byte[Ed25519.PUBLIC_KEY_SIZE];
-    Ed25519.generatePublicKey(privateKey, 0, publicKey, 0);
+    publicKey = DerivedPublicKeys.get(key, seed);
     message.reset();
   }
 

@@ -168,6 +168,30 @@ class ClaveCryptoProviderTest {
         .isInstanceOf(InvalidKeyException.class);
   }
 
+  @Test
+  void ed25519SigningWithOneKeyObjectManyTimesUsesItsOwnPublicKeyEachTime() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519", SUN_EC);
+    byte[] message = "handshake".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    KeyPair a = g.generateKeyPair();
+    KeyPair b = g.generateKeyPair();
+    for (int i = 0; i < 3; i++) { // the public key is derived once per key object, then remembered
+      assertThat(edVerify(SUN_EC, a, message, edSign(CLAVE, a, message))).isTrue();
+      assertThat(edVerify(SUN_EC, b, message, edSign(CLAVE, b, message))).isTrue();
+    }
+    // A key object whose secret bytes change (no JDK key does) must not be signed for with the old public key.
+    byte[][] seed = {((java.security.interfaces.EdECPrivateKey) a.getPrivate()).getBytes().orElseThrow()};
+    java.security.interfaces.EdECPrivateKey changing = new java.security.interfaces.EdECPrivateKey() {
+      @Override public java.util.Optional<byte[]> getBytes() { return java.util.Optional.of(seed[0].clone()); }
+      @Override public NamedParameterSpec getParams() { return NamedParameterSpec.ED25519; }
+      @Override public String getAlgorithm() { return "Ed25519"; }
+      @Override public String getFormat() { return null; }
+      @Override public byte[] getEncoded() { return null; }
+    };
+    assertThat(edVerify(SUN_EC, a, message, edSign(CLAVE, new KeyPair(a.getPublic(), changing), message))).isTrue();
+    seed[0] = ((java.security.interfaces.EdECPrivateKey) b.getPrivate()).getBytes().orElseThrow();
+    assertThat(edVerify(SUN_EC, b, message, edSign(CLAVE, new KeyPair(b.getPublic(), changing), message))).isTrue();
+  }
+
   static byte[] edSign(Provider p, KeyPair k, byte[] message) throws Exception {
     Signature s = Signature.getInstance("Ed25519", p);
     s.initSign(k.getPrivate());
