@@ -27,22 +27,32 @@ import javax.net.ssl.SSLSocket;
  * the CAS process's CPU time per attestation (the generator shares the machine's cores, so this is the
  * server's own cost).
  *
- * <pre>java -cp bench/target/clave-bench.jar dev.clave.bench.CasAttestationLoad [--clients 16] [--seconds 20] [--warmup 30]</pre>
+ * <pre>java -cp bench/target/clave-bench.jar dev.clave.bench.CasAttestationLoad [--clients 16] [--seconds 20] [--warmup 30]
+ *     [--generator lean|jdk]</pre>
  *
  * Quotes and client keys are made before timing (a pool of 256 identities reused round-robin: each use is
- * still a new connection and handshake); every response is checked to be an allowed configuration.
+ * still a new connection and handshake); every response is checked to be an allowed configuration. The clients'
+ * TLS is {@link LeanTlsClient} ({@code lean}, the default: the same handshake for the CAS at about half the
+ * generator's CPU) or the JDK's ({@code jdk}, as {@code clave run} attests).
  */
 public final class CasAttestationLoad {
   private static final int POOL = 256;
   private static final javax.net.ssl.SSLParameters CLIENT_TLS = clientTls();
 
-  /** One enclave identity: its TLS socket factory (its certificate and key) and its whole request, as bytes. */
-  private record Enclave(javax.net.ssl.SSLSocketFactory tls, byte[] request) {}
+  /** One attestation by the pool's identity {@code i}, its answer checked; throws when it was not allowed. */
+  private interface Attester {
+    void attest(int i) throws java.io.IOException;
+  }
 
   public static void main(String[] args) throws Exception {
     int clients = intArg(args, "--clients", 16);
     int seconds = intArg(args, "--seconds", 20);
     int warmup = intArg(args, "--warmup", 30);
+    String generator = stringArg(args, "--generator", "lean");
+    if (!generator.equals("lean") && !generator.equals("jdk")) {
+      System.err.println("--generator is lean or jdk, not " + generator);
+      System.exit(2);
+    }
     // The generator's own handshakes share the machine with the CAS: give them the same fast crypto, as
     // `clave run` has (-Dclave.crypto.provider=jdk compares with the JDK's).
     ClaveCryptoProvider.install();
@@ -71,56 +81,139 @@ public final class CasAttestationLoad {
         throw new IllegalStateException("cannot create the session: " + created.body());
       }
 
-      List<Enclave> pool = new ArrayList<>();
+      List<ClientIdentity> ids = new ArrayList<>();
+      List<byte[]> requests = new ArrayList<>();
       for (int i = 0; i < POOL; i++) {
         ClientIdentity id = ClientIdentity.generateEd25519();
-        pool.add(new Enclave(BenchAttestation.tls(id, List.of(casKey)).getSocketFactory(),
-            BenchAttestation.request(sim, id, "load/app")));
+        ids.add(id);
+        requests.add(BenchAttestation.request(sim, id, "load/app"));
       }
+      Attester attester = generator.equals("jdk")
+          ? jdkClients(ids, requests, casKey, enclavePort)
+          : leanClients(ids, requests, casKey, enclavePort);
+      run(attester, clients, warmup, null); // warm-up, discarded
+      Result r = measure(attester, clients, seconds, server);
 
-      run(pool, enclavePort, clients, warmup, null, server); // warm-up, discarded
-      long[] latencies = new long[4_000_000];
-      AtomicLong count = new AtomicLong();
-      long cpuBefore = cpuNanos(server.toHandle());
-      long ownBefore = cpuNanos(ProcessHandle.current());
-      long jitBefore = compilerNanos(server);
-      java.util.Map<String, long[]> threadsBefore = threadTicks(server);
-      long t0 = System.nanoTime();
-      run(pool, enclavePort, clients, seconds, new Recorder(latencies, count), server);
-      double elapsed = (System.nanoTime() - t0) / 1e9;
-      long cpu = cpuNanos(server.toHandle()) - cpuBefore;
-      long own = cpuNanos(ProcessHandle.current()) - ownBefore;
-      long jit = compilerNanos(server) - jitBefore;
-      java.util.Map<String, long[]> threadsAfter = threadTicks(server);
-      int n = (int) Math.min(count.get(), latencies.length);
-      long[] sorted = Arrays.copyOf(latencies, n);
-      Arrays.sort(sorted);
-      System.out.printf("CAS attestation load: %d clients, %d s (after %d s warm-up), %d CPUs%n", clients, seconds, warmup,
-          Runtime.getRuntime().availableProcessors());
-      System.out.printf("attestations: %d in %.1f s = %.0f/s%n", n, elapsed, n / elapsed);
-      System.out.printf("latency: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-          pct(sorted, 0.50), pct(sorted, 0.90), pct(sorted, 0.99), sorted[n - 1] / 1e6);
+      int n = r.count();
+      ServerCpu cpu = r.server();
+      System.out.printf("CAS attestation load: %d clients (%s clients), %d s (after %d s warm-up), %d CPUs%n", clients,
+          generator.equals("jdk") ? "JDK TLS" : "lean TLS", seconds, warmup, Runtime.getRuntime().availableProcessors());
+      System.out.printf("attestations: %d in %.1f s = %.0f/s%n", n, r.seconds(), n / r.seconds());
+      System.out.printf("latency: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n", r.p50(), r.p90(), r.p99(), r.max());
       System.out.printf("CAS server CPU: %.3f ms per attestation (TLS 1.3 handshake with client certificate,"
-          + " quote verification, policy decision, audit log append)%n", cpu / 1e6 / n);
+          + " quote verification, policy decision, audit log append)%n", cpu.total() / 1e6 / n);
       System.out.printf("  of which JIT compiler threads: %.3f ms; without them: %.3f ms per attestation%n",
-          jit / 1e6 / n, (cpu - jit) / 1e6 / n);
+          cpu.jit() / 1e6 / n, (cpu.total() - cpu.jit()) / 1e6 / n);
       StringBuilder split = new StringBuilder("  by thread group (user+system ms per attestation):");
-      threadsAfter.forEach((group, t) -> {
-        long[] b = threadsBefore.getOrDefault(group, new long[2]);
-        double user = (t[0] - b[0]) * 10.0 / n; // ticks are 10 ms
-        double sys = (t[1] - b[1]) * 10.0 / n;
+      cpu.groups().forEach((group, t) -> {
+        double user = t[0] * 10.0 / n; // ticks are 10 ms
+        double sys = t[1] * 10.0 / n;
         if (user + sys >= 0.0005) {
           split.append(String.format(" %s %.3f+%.3f;", group, user, sys));
         }
       });
       System.out.println(split);
-      System.out.printf("generator CPU: %.3f ms per attestation (its own TLS handshakes, on the same cores)%n", own / 1e6 / n);
+      System.out.printf("generator CPU: %.3f ms per attestation (its own TLS handshakes, on the same cores)%n",
+          r.generatorMillis());
     } finally {
       server.getOutputStream().close();
       server.waitFor();
       try (var walk = Files.walk(work)) {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
+    }
+  }
+
+  /** What one measured window gave: the server's CPU over it, and the generator's view. */
+  private record Result(int count, double seconds, double p50, double p90, double p99, double max, double generatorMillis,
+      ServerCpu server) {}
+
+  /** The CAS process's CPU time over a window (ns), its JIT threads' share, and clock ticks by thread group. */
+  private record ServerCpu(long total, long jit, java.util.Map<String, long[]> groups) {}
+
+  /** A snapshot of the CAS process's CPU counters; {@link #since} gives the window's figures. */
+  private record CpuMark(long total, long jit, java.util.Map<String, long[]> groups) {
+    static CpuMark of(Process server) {
+      return new CpuMark(cpuNanos(server.toHandle()), compilerNanos(server), threadTicks(server));
+    }
+
+    ServerCpu since(CpuMark before) {
+      java.util.Map<String, long[]> delta = new java.util.TreeMap<>();
+      groups.forEach((g, t) -> {
+        long[] b = before.groups.getOrDefault(g, new long[2]);
+        delta.put(g, new long[] {t[0] - b[0], t[1] - b[1]});
+      });
+      return new ServerCpu(total - before.total, jit - before.jit, delta);
+    }
+  }
+
+  private static Result measure(Attester attester, int clients, int seconds, Process server) throws InterruptedException {
+    long[] latencies = new long[4_000_000];
+    AtomicLong count = new AtomicLong();
+    CpuMark before = CpuMark.of(server);
+    long ownBefore = cpuNanos(ProcessHandle.current());
+    long t0 = System.nanoTime();
+    run(attester, clients, seconds, new Recorder(latencies, count));
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    ServerCpu cpu = CpuMark.of(server).since(before);
+    long own = cpuNanos(ProcessHandle.current()) - ownBefore;
+    int n = (int) Math.min(count.get(), latencies.length);
+    long[] sorted = Arrays.copyOf(latencies, n);
+    Arrays.sort(sorted);
+    return new Result(n, elapsed, pct(sorted, 0.50), pct(sorted, 0.90), pct(sorted, 0.99), sorted[n - 1] / 1e6,
+        own / 1e6 / n, cpu);
+  }
+
+  /** The JDK's TLS client, with the CAS trusted by its key hash as {@code clave run} does. */
+  private static Attester jdkClients(List<ClientIdentity> ids, List<byte[]> requests, KeyHash casKey, int port)
+      throws Exception {
+    List<javax.net.ssl.SSLSocketFactory> tls = new ArrayList<>();
+    for (ClientIdentity id : ids) {
+      tls.add(BenchAttestation.tls(id, List.of(casKey)).getSocketFactory());
+    }
+    return i -> {
+      try (SSLSocket s = (SSLSocket) tls.get(i).createSocket("127.0.0.1", port)) {
+        s.setSSLParameters(CLIENT_TLS);
+        s.setTcpNoDelay(true); // small request: do not wait for delayed ACKs
+        OutputStream out = s.getOutputStream();
+        out.write(requests.get(i));
+        out.flush();
+        InputStream in = s.getInputStream();
+        String head = HttpHead.read(in);
+        int length = HttpHead.contentLength(head);
+        byte[] body = in.readNBytes(length);
+        s.getSession().invalidate(); // never resume: every attestation is a full handshake, as a starting enclave's is
+        checkAllowed(head, body, length);
+      }
+    };
+  }
+
+  /** {@link LeanTlsClient}: the same handshake and request for the CAS, less of the shared CPU for the generator. */
+  private static Attester leanClients(List<ClientIdentity> ids, List<byte[]> requests, KeyHash casKey, int port) {
+    java.net.InetSocketAddress cas = new java.net.InetSocketAddress("127.0.0.1", port);
+    LeanTlsClient.Pin pin = new LeanTlsClient.Pin(casKey.digest());
+    List<LeanTlsClient.Identity> lean = new ArrayList<>();
+    for (ClientIdentity id : ids) {
+      byte[] seed = ((java.security.interfaces.EdECPrivateKey) id.privateKey()).getBytes().orElseThrow();
+      try {
+        lean.add(LeanTlsClient.identity(seed, id.certificate().getEncoded()));
+      } catch (java.security.cert.CertificateEncodingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return i -> {
+      byte[] answer = LeanTlsClient.exchange(cas, lean.get(i), pin, requests.get(i));
+      String all = new String(answer, StandardCharsets.ISO_8859_1);
+      int end = all.indexOf("\r\n\r\n");
+      String head = all.substring(0, end + 4);
+      int length = HttpHead.contentLength(head);
+      checkAllowed(head, Arrays.copyOfRange(answer, end + 4, answer.length), length);
+    };
+  }
+
+  private static void checkAllowed(String head, byte[] body, int length) {
+    if (!head.startsWith("HTTP/1.1 200") || body.length != length) {
+      throw new IllegalStateException("attestation not allowed: " + head + new String(body, StandardCharsets.UTF_8));
     }
   }
 
@@ -133,17 +226,24 @@ public final class CasAttestationLoad {
     }
   }
 
-  private static void run(List<Enclave> pool, int port, int clients, int seconds, Recorder recorder, Process server)
-      throws InterruptedException {
+  private static void run(Attester attester, int clients, int seconds, Recorder recorder) throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong next = new AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       Thread t = new Thread(() -> {
         while (!stop.get()) {
-          Enclave e = pool.get((int) (next.getAndIncrement() % pool.size()));
+          int i = (int) (next.getAndIncrement() % POOL);
           long start = System.nanoTime();
-          attestOnce(e, port);
+          try {
+            attester.attest(i);
+          } catch (java.io.IOException | RuntimeException e) {
+            // One failure ends the run: a figure over fewer clients, or over refusals, would be a wrong one.
+            failure.compareAndSet(null, new IllegalStateException("attestation failed: " + e.getMessage(), e));
+            stop.set(true);
+            return;
+          }
           if (recorder != null) {
             recorder.record(System.nanoTime() - start);
           }
@@ -152,30 +252,16 @@ public final class CasAttestationLoad {
       t.start();
       threads.add(t);
     }
-    Thread.sleep(Duration.ofSeconds(seconds));
+    long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    while (!stop.get() && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
     stop.set(true);
     for (Thread t : threads) {
       t.join();
     }
-  }
-
-  private static void attestOnce(Enclave e, int port) {
-    try (SSLSocket s = (SSLSocket) e.tls().createSocket("127.0.0.1", port)) {
-      s.setSSLParameters(CLIENT_TLS);
-      s.setTcpNoDelay(true); // small request: do not wait for delayed ACKs
-      OutputStream out = s.getOutputStream();
-      out.write(e.request());
-      out.flush();
-      InputStream in = s.getInputStream();
-      String head = HttpHead.read(in);
-      int length = HttpHead.contentLength(head);
-      byte[] body = in.readNBytes(length);
-      s.getSession().invalidate(); // never resume: every attestation is a full handshake, as a starting enclave's is
-      if (!head.startsWith("HTTP/1.1 200") || body.length != length) {
-        throw new IllegalStateException("attestation not allowed: " + head + new String(body, StandardCharsets.UTF_8));
-      }
-    } catch (java.io.IOException ex) {
-      throw new IllegalStateException("attestation failed: " + ex.getMessage(), ex);
+    if (failure.get() != null) {
+      throw failure.get();
     }
   }
 
@@ -283,6 +369,15 @@ public final class CasAttestationLoad {
 
   private static double pct(long[] sorted, double q) {
     return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1e6;
+  }
+
+  private static String stringArg(String[] args, String name, String dflt) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return dflt;
   }
 
   private static int intArg(String[] args, String name, int dflt) {
