@@ -1,0 +1,348 @@
+package dev.clave.attestation.pki;
+
+/**
+ * Constant-time arithmetic in GF(p) for P-256 signing, where values derive from the secret nonce.
+ *
+ * <p>The same representation and formulas as {@link P256Field} (four 64-bit limbs, Montgomery form,
+ * canonical in and out, outputs may alias inputs), but every carry, borrow and final reduction is
+ * computed with arithmetic and masks only: no branch, no comparison and no array index depends on a
+ * value. {@link P256Field}'s {@code lt} uses {@code Long.compareUnsigned(..) < 0 ? 1 : 0}, which C2
+ * usually compiles to a flag instruction but may keep as a branch when profiling finds it predictable
+ * (and the interpreter and C1 always branch), so it is not used here.
+ */
+final class P256FieldCt {
+  static final long P0 = P256Field.P0;
+  static final long P1 = P256Field.P1;
+  static final long P3 = P256Field.P3;
+
+  private P256FieldCt() {}
+
+  /**
+   * 1 when {@code x < y} as unsigned 64-bit integers, else 0, without a comparison: the borrow out of
+   * x − y, which is the top bit of (¬x ∧ y) ∨ ((¬x ∨ y) ∧ (x − y)) (Hacker's Delight §2-13).
+   */
+  static long lt(long x, long y) {
+    return ((~x & y) | ((~x | y) & (x - y))) >>> 63;
+  }
+
+  /**
+   * r = a·b·R⁻¹ mod p (the Montgomery product; for elements in Montgomery form, their product).
+   *
+   * <p>Coarsely integrated operand scanning, unrolled: each round adds a·b[i] to the running value t, then
+   * adds m·p with m = t mod 2^64 (−p⁻¹ ≡ 1) and shifts a limb out. With a &lt; p the running value stays
+   * below 2p (if t &lt; 2p then (t + a·b[i] + m·p) / 2^64 &lt; (2p + (2^64 − 1)·p + (2^64 − 1)·p) / 2^64 = 2p),
+   * so one final conditional subtraction makes it canonical. Requires a &lt; p; b may be any 256-bit value.
+   * (The rounds are written out: C2 does not unroll the loop form, which costs a third more.)
+   */
+  static void mul(long[] r, int ro, long[] a, int ao, long[] b, int bo) {
+    final long a0 = a[ao];
+    final long a1 = a[ao + 1];
+    final long a2 = a[ao + 2];
+    final long a3 = a[ao + 3];
+    final long b0 = b[bo];
+    final long b1 = b[bo + 1];
+    final long b2 = b[bo + 2];
+    final long b3 = b[bo + 3];
+    long lo;
+    long hi;
+    long c;
+    long m;
+    long x;
+    long t5;
+
+    // Round 0: t = a·b0 (t starts at zero), then the reduction step described at round 1.
+    long t0 = a0 * b0;
+    c = Math.unsignedMultiplyHigh(a0, b0);
+    lo = a1 * b0 + c;
+    long t2 = Math.unsignedMultiplyHigh(a1, b0) + lt(lo, c);
+    long t1 = lo;
+    lo = a2 * b0 + t2;
+    long t3 = Math.unsignedMultiplyHigh(a2, b0) + lt(lo, t2);
+    t2 = lo;
+    lo = a3 * b0 + t3;
+    long t4 = Math.unsignedMultiplyHigh(a3, b0) + lt(lo, t3);
+    t3 = lo;
+    m = t0;
+    x = m << 32;
+    t0 = t1 + x;
+    c = lt(t0, x);
+    x = (m >>> 32) + c;
+    t1 = t2 + x;
+    c = lt(t1, x);
+    lo = m - (m << 32) + c; // m·P3 = m·2^64 − m·2^32 + m, as hi:lo, plus the carry c
+    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c);
+    t2 = t3 + lo;
+    hi += lt(t2, lo);
+    t3 = t4 + hi;
+    t4 = lt(t3, hi);
+
+    // Round 1: t += a·b1; t = (t + m·p) / 2^64 with m = t0.
+    lo = a0 * b1;
+    hi = Math.unsignedMultiplyHigh(a0, b1);
+    t0 += lo;
+    c = hi + lt(t0, lo); // hi ≤ 2^64 − 2, so no overflow
+    lo = a1 * b1 + c;
+    hi = Math.unsignedMultiplyHigh(a1, b1) + lt(lo, c);
+    t1 += lo;
+    c = hi + lt(t1, lo); // a1·b1 + c + t1 < 2^128: the high limb cannot overflow
+    lo = a2 * b1 + c;
+    hi = Math.unsignedMultiplyHigh(a2, b1) + lt(lo, c);
+    t2 += lo;
+    c = hi + lt(t2, lo);
+    lo = a3 * b1 + c;
+    hi = Math.unsignedMultiplyHigh(a3, b1) + lt(lo, c);
+    t3 += lo;
+    c = hi + lt(t3, lo);
+    t4 += c;
+    t5 = lt(t4, c);
+    // t0 + m·(2^64 − 1) = m·2^64: limb 0 vanishes, and m + m·P1 = m·2^32 lands on the new limbs 0 and 1;
+    // m·P3 lands on the new limbs 2 and 3. P3 = 2^64 − 2^32 + 1, so m·P3 is shifts and subtractions.
+    m = t0;
+    x = m << 32;
+    t0 = t1 + x;
+    c = lt(t0, x);
+    x = (m >>> 32) + c;
+    t1 = t2 + x;
+    c = lt(t1, x);
+    lo = m - (m << 32) + c;
+    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c); // hi ≤ P3 − 1 before the carries: no overflow
+    t2 = t3 + lo;
+    hi += lt(t2, lo);
+    t3 = t4 + hi;
+    t4 = t5 + lt(t3, hi);
+
+    // Round 2.
+    lo = a0 * b2;
+    hi = Math.unsignedMultiplyHigh(a0, b2);
+    t0 += lo;
+    c = hi + lt(t0, lo);
+    lo = a1 * b2 + c;
+    hi = Math.unsignedMultiplyHigh(a1, b2) + lt(lo, c);
+    t1 += lo;
+    c = hi + lt(t1, lo);
+    lo = a2 * b2 + c;
+    hi = Math.unsignedMultiplyHigh(a2, b2) + lt(lo, c);
+    t2 += lo;
+    c = hi + lt(t2, lo);
+    lo = a3 * b2 + c;
+    hi = Math.unsignedMultiplyHigh(a3, b2) + lt(lo, c);
+    t3 += lo;
+    c = hi + lt(t3, lo);
+    t4 += c;
+    t5 = lt(t4, c);
+    m = t0;
+    x = m << 32;
+    t0 = t1 + x;
+    c = lt(t0, x);
+    x = (m >>> 32) + c;
+    t1 = t2 + x;
+    c = lt(t1, x);
+    lo = m - (m << 32) + c;
+    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c);
+    t2 = t3 + lo;
+    hi += lt(t2, lo);
+    t3 = t4 + hi;
+    t4 = t5 + lt(t3, hi);
+
+    // Round 3.
+    lo = a0 * b3;
+    hi = Math.unsignedMultiplyHigh(a0, b3);
+    t0 += lo;
+    c = hi + lt(t0, lo);
+    lo = a1 * b3 + c;
+    hi = Math.unsignedMultiplyHigh(a1, b3) + lt(lo, c);
+    t1 += lo;
+    c = hi + lt(t1, lo);
+    lo = a2 * b3 + c;
+    hi = Math.unsignedMultiplyHigh(a2, b3) + lt(lo, c);
+    t2 += lo;
+    c = hi + lt(t2, lo);
+    lo = a3 * b3 + c;
+    hi = Math.unsignedMultiplyHigh(a3, b3) + lt(lo, c);
+    t3 += lo;
+    c = hi + lt(t3, lo);
+    t4 += c;
+    t5 = lt(t4, c);
+    m = t0;
+    x = m << 32;
+    t0 = t1 + x;
+    c = lt(t0, x);
+    x = (m >>> 32) + c;
+    t1 = t2 + x;
+    c = lt(t1, x);
+    lo = m - (m << 32) + c;
+    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c);
+    t2 = t3 + lo;
+    hi += lt(t2, lo);
+    t3 = t4 + hi;
+    t4 = t5 + lt(t3, hi);
+
+    reduceOnce(r, ro, t0, t1, t2, t3, t4);
+  }
+
+  /**
+
+  /**
+   * Stores t = t0 + … + t4·2^256 reduced once: t − p when t ≥ p, else t. Requires t &lt; 2p (so t4 is 0 or
+   * 1, and when it is 1 the low four limbs minus p borrow).
+   */
+  private static void reduceOnce(long[] r, int ro, long t0, long t1, long t2, long t3, long t4) {
+    final long d0 = t0 - P0;
+    long borrow = lt(t0, P0);
+    long x = t1 - P1;
+    long b2 = lt(t1, P1);
+    final long d1 = x - borrow;
+    borrow = b2 | lt(x, borrow);
+    final long d2 = t2 - borrow; // P2 = 0
+    borrow = lt(t2, borrow);
+    x = t3 - P3;
+    b2 = lt(t3, P3);
+    final long d3 = x - borrow;
+    borrow = b2 | lt(x, borrow);
+    // keep = −1 when t < p (a borrow not paid by t4), 0 when t ≥ p.
+    final long keep = t4 - borrow;
+    r[ro] = (t0 & keep) | (d0 & ~keep);
+    r[ro + 1] = (t1 & keep) | (d1 & ~keep);
+    r[ro + 2] = (t2 & keep) | (d2 & ~keep);
+    r[ro + 3] = (t3 & keep) | (d3 & ~keep);
+  }
+
+  /** r = a + b mod p. */
+  static void add(long[] r, int ro, long[] a, int ao, long[] b, int bo) {
+    final long b0 = b[bo];
+    final long b1 = b[bo + 1];
+    final long b2 = b[bo + 2];
+    final long b3 = b[bo + 3];
+    final long t0 = a[ao] + b0;
+    long c = lt(t0, b0);
+    long x = a[ao + 1] + c;
+    c = lt(x, c);
+    final long t1 = x + b1;
+    c += lt(t1, b1); // at most one of the two carries is set
+    x = a[ao + 2] + c;
+    c = lt(x, c);
+    final long t2 = x + b2;
+    c += lt(t2, b2);
+    x = a[ao + 3] + c;
+    c = lt(x, c);
+    final long t3 = x + b3;
+    c += lt(t3, b3);
+    reduceOnce(r, ro, t0, t1, t2, t3, c);
+  }
+
+  /** r = a − b mod p. */
+  static void sub(long[] r, int ro, long[] a, int ao, long[] b, int bo) {
+    final long a0 = a[ao];
+    final long a1 = a[ao + 1];
+    final long a2 = a[ao + 2];
+    final long a3 = a[ao + 3];
+    final long b0 = b[bo];
+    final long b1 = b[bo + 1];
+    final long b2 = b[bo + 2];
+    final long b3 = b[bo + 3];
+    long d0 = a0 - b0;
+    long borrow = lt(a0, b0);
+    long x = a1 - b1;
+    long bb = lt(a1, b1);
+    long d1 = x - borrow;
+    borrow = bb | lt(x, borrow);
+    x = a2 - b2;
+    bb = lt(a2, b2);
+    long d2 = x - borrow;
+    borrow = bb | lt(x, borrow);
+    x = a3 - b3;
+    bb = lt(a3, b3);
+    long d3 = x - borrow;
+    borrow = bb | lt(x, borrow);
+    // On a borrow the limbs hold a − b + 2^256; adding p and dropping the carry out gives a − b + p.
+    final long mask = -borrow;
+    final long q0 = P0 & mask;
+    final long q1 = P1 & mask;
+    final long q3 = P3 & mask;
+    d0 += q0;
+    long c = lt(d0, q0);
+    x = d1 + c;
+    c = lt(x, c);
+    d1 = x + q1;
+    c += lt(d1, q1);
+    d2 += c; // P2 = 0
+    c = lt(d2, c);
+    d3 = d3 + c + q3;
+    r[ro] = d0;
+    r[ro + 1] = d1;
+    r[ro + 2] = d2;
+    r[ro + 3] = d3;
+  }
+
+
+  /** r = −a mod p (a ≠ 0 is not required: −0 is computed as p − 0 − … and reduced by {@link #sub}). */
+  static void neg(long[] r, int ro, long[] a, int ao) {
+    sub(r, ro, ZERO, 0, a, ao);
+  }
+
+  private static final long[] ZERO = new long[4];
+  private static final long[] PLAIN_ONE = {1, 0, 0, 0};
+
+  /** r = a·R⁻¹ mod p: a Montgomery-form element back to its plain value. */
+  static void fromMontgomery(long[] r, int ro, long[] a, int ao) {
+    mul(r, ro, a, ao, PLAIN_ONE, 0);
+  }
+
+  /** r = a^(2^count) by repeated squaring (count is public). */
+  static void sqrN(long[] r, int ro, long[] a, int ao, int count) {
+    mul(r, ro, a, ao, a, ao);
+    for (int i = 1; i < count; i++) {
+      mul(r, ro, r, ro, r, ro);
+    }
+  }
+
+  /**
+   * r = a^(p−3) = a⁻² for a ≠ 0 (Fermat), Montgomery in and out, by a fixed addition chain: the same
+   * 255 squarings and 11 multiplications whatever a is. p − 3 in 32-bit words, most significant first:
+   * ffffffff 00000001 00000000 00000000 00000000 ffffffff ffffffff fffffffc. {@code t} is 28 limbs of
+   * scratch.
+   */
+  static void invertSquared(long[] r, int ro, long[] a, int ao, long[] t) {
+    final int x2 = 0;
+    final int x3 = 4;
+    final int x6 = 8;
+    final int x12 = 12;
+    final int x15 = 16;
+    final int x30 = 20;
+    final int x32 = 24;
+    // xk = a^(2^k − 1), k ones in a row.
+    mul(t, x2, a, ao, a, ao);
+    mul(t, x2, t, x2, a, ao);
+    mul(t, x3, t, x2, t, x2);
+    mul(t, x3, t, x3, a, ao);
+    sqrN(t, x6, t, x3, 3);
+    mul(t, x6, t, x6, t, x3);
+    sqrN(t, x12, t, x6, 6);
+    mul(t, x12, t, x12, t, x6);
+    sqrN(t, x15, t, x12, 3);
+    mul(t, x15, t, x15, t, x3);
+    sqrN(t, x30, t, x15, 15);
+    mul(t, x30, t, x30, t, x15);
+    sqrN(t, x32, t, x30, 2);
+    mul(t, x32, t, x32, t, x2);
+    // ffffffff | 00000001 | 0×3 words, ffffffff | ffffffff | fffffffc
+    sqrN(r, ro, t, x32, 32);
+    mul(r, ro, r, ro, a, ao);
+    sqrN(r, ro, r, ro, 128);
+    mul(r, ro, r, ro, t, x32);
+    sqrN(r, ro, r, ro, 32);
+    mul(r, ro, r, ro, t, x32);
+    sqrN(r, ro, r, ro, 30);
+    mul(r, ro, r, ro, t, x30);
+    sqrN(r, ro, r, ro, 2);
+  }
+
+  /** −1 when {@code x == y} (small non-negative ints, below 2^31), else 0. */
+  static long eqMask(int x, int y) {
+    return (long) (((x ^ y) - 1) >> 31);
+  }
+
+  static void copy(long[] r, int ro, long[] a, int ao) {
+    System.arraycopy(a, ao, r, ro, 4);
+  }
+}
