@@ -121,8 +121,8 @@ final class P256FixedBase {
       addAffine(w);
     }
 
-    final long[] t = new long[INV_SCRATCH];
-    P256FieldCt.invertSquared(w, H, w, Z, t);
+    P256FieldCt.invert(w, H, w, Z);
+    mul(w, H, w, H, w, H);
     mul(w, X, w, X, w, H);
     P256FieldCt.fromMontgomery(w, X, w, X);
 
