@@ -26,158 +26,220 @@ final class P256FieldCt {
   }
 
   /**
+   * The carry out of s = x + y (given s), without a comparison: the top bit of (x ∧ y) ∨ ((x ∨ y) ∧ ¬s),
+   * the majority of the operands' and the complemented sum's top bits. Five operations against {@link #lt}'s
+   * seven, which matters in {@link #mul}'s sixty carries.
+   */
+  private static long carry(long x, long y, long s) {
+    return ((x & y) | ((x | y) & ~s)) >>> 63;
+  }
+
+  /**
    * r = a·b·R⁻¹ mod p (the Montgomery product; for elements in Montgomery form, their product).
    *
    * <p>Coarsely integrated operand scanning, unrolled: each round adds a·b[i] to the running value t, then
    * adds m·p with m = t mod 2^64 (−p⁻¹ ≡ 1) and shifts a limb out. With a &lt; p the running value stays
    * below 2p (if t &lt; 2p then (t + a·b[i] + m·p) / 2^64 &lt; (2p + (2^64 − 1)·p + (2^64 − 1)·p) / 2^64 = 2p),
    * so one final conditional subtraction makes it canonical. Requires a &lt; p; b may be any 256-bit value.
-   * (The rounds are written out: C2 does not unroll the loop form, which costs a third more.)
+   * (The rounds are written out: C2 does not unroll the loop form, which costs a third more.) Every carry is
+   * {@link #carry}; m·P3 is a product rather than {@link P256Field}'s shifts, which needed two more carries.
    */
   static void mul(long[] r, int ro, long[] a, int ao, long[] b, int bo) {
     final long a0 = a[ao];
     final long a1 = a[ao + 1];
     final long a2 = a[ao + 2];
     final long a3 = a[ao + 3];
-    final long b0 = b[bo];
-    final long b1 = b[bo + 1];
-    final long b2 = b[bo + 2];
-    final long b3 = b[bo + 3];
+    long t0;
+    long t1;
+    long t2;
+    long t3;
+    long t4;
+    long t5 = 0;
+    long p;
     long lo;
     long hi;
+    long s;
     long c;
-    long m;
     long x;
-    long t5;
-
-    // Round 0: t = a·b0 (t starts at zero), then the reduction step described at round 1.
-    long t0 = a0 * b0;
+    long m;
+    // Round 0: t += a·b0 (t starts at zero); then t = (t + m·p) / 2^64 with m = t0.
+    final long b0 = b[bo];
+    t0 = a0 * b0;
     c = Math.unsignedMultiplyHigh(a0, b0);
-    lo = a1 * b0 + c;
-    long t2 = Math.unsignedMultiplyHigh(a1, b0) + lt(lo, c);
-    long t1 = lo;
-    lo = a2 * b0 + t2;
-    long t3 = Math.unsignedMultiplyHigh(a2, b0) + lt(lo, t2);
+    p = a1 * b0;
+    lo = p + c;
+    c = Math.unsignedMultiplyHigh(a1, b0) + carry(p, c, lo);
+    t1 = lo;
+    p = a2 * b0;
+    lo = p + c;
+    c = Math.unsignedMultiplyHigh(a2, b0) + carry(p, c, lo);
     t2 = lo;
-    lo = a3 * b0 + t3;
-    long t4 = Math.unsignedMultiplyHigh(a3, b0) + lt(lo, t3);
+    p = a3 * b0;
+    lo = p + c;
+    c = Math.unsignedMultiplyHigh(a3, b0) + carry(p, c, lo);
     t3 = lo;
+    t4 = c;
     m = t0;
     x = m << 32;
-    t0 = t1 + x;
-    c = lt(t0, x);
+    s = t1 + x;
+    c = carry(t1, x, s);
+    t0 = s;
     x = (m >>> 32) + c;
-    t1 = t2 + x;
-    c = lt(t1, x);
-    lo = m - (m << 32) + c; // m·P3 = m·2^64 − m·2^32 + m, as hi:lo, plus the carry c
-    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c);
-    t2 = t3 + lo;
-    hi += lt(t2, lo);
-    t3 = t4 + hi;
-    t4 = lt(t3, hi);
-
-    // Round 1: t += a·b1; t = (t + m·p) / 2^64 with m = t0.
-    lo = a0 * b1;
+    s = t2 + x;
+    c = carry(t2, x, s);
+    t1 = s;
+    p = m * P3;
+    lo = p + c;
+    hi = Math.unsignedMultiplyHigh(m, P3) + carry(p, c, lo);
+    s = t3 + lo;
+    hi += carry(t3, lo, s);
+    t2 = s;
+    s = t4 + hi;
+    t4 = t5 + carry(t4, hi, s);
+    t3 = s;
+    // Round 1: t += a·b1; then t = (t + m·p) / 2^64 with m = t0.
+    final long b1 = b[bo + 1];
+    p = a0 * b1;
+    lo = p;
     hi = Math.unsignedMultiplyHigh(a0, b1);
-    t0 += lo;
-    c = hi + lt(t0, lo); // hi ≤ 2^64 − 2, so no overflow
-    lo = a1 * b1 + c;
-    hi = Math.unsignedMultiplyHigh(a1, b1) + lt(lo, c);
-    t1 += lo;
-    c = hi + lt(t1, lo); // a1·b1 + c + t1 < 2^128: the high limb cannot overflow
-    lo = a2 * b1 + c;
-    hi = Math.unsignedMultiplyHigh(a2, b1) + lt(lo, c);
-    t2 += lo;
-    c = hi + lt(t2, lo);
-    lo = a3 * b1 + c;
-    hi = Math.unsignedMultiplyHigh(a3, b1) + lt(lo, c);
-    t3 += lo;
-    c = hi + lt(t3, lo);
-    t4 += c;
-    t5 = lt(t4, c);
-    // t0 + m·(2^64 − 1) = m·2^64: limb 0 vanishes, and m + m·P1 = m·2^32 lands on the new limbs 0 and 1;
-    // m·P3 lands on the new limbs 2 and 3. P3 = 2^64 − 2^32 + 1, so m·P3 is shifts and subtractions.
+    s = t0 + lo;
+    c = hi + carry(t0, lo, s);
+    t0 = s;
+    p = a1 * b1;
+    lo = p + c;
+    hi = Math.unsignedMultiplyHigh(a1, b1) + carry(p, c, lo);
+    s = t1 + lo;
+    c = hi + carry(t1, lo, s);
+    t1 = s;
+    p = a2 * b1;
+    lo = p + c;
+    hi = Math.unsignedMultiplyHigh(a2, b1) + carry(p, c, lo);
+    s = t2 + lo;
+    c = hi + carry(t2, lo, s);
+    t2 = s;
+    p = a3 * b1;
+    lo = p + c;
+    hi = Math.unsignedMultiplyHigh(a3, b1) + carry(p, c, lo);
+    s = t3 + lo;
+    c = hi + carry(t3, lo, s);
+    t3 = s;
+    s = t4 + c;
+    t5 = carry(t4, c, s);
+    t4 = s;
     m = t0;
     x = m << 32;
-    t0 = t1 + x;
-    c = lt(t0, x);
+    s = t1 + x;
+    c = carry(t1, x, s);
+    t0 = s;
     x = (m >>> 32) + c;
-    t1 = t2 + x;
-    c = lt(t1, x);
-    lo = m - (m << 32) + c;
-    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c); // hi ≤ P3 − 1 before the carries: no overflow
-    t2 = t3 + lo;
-    hi += lt(t2, lo);
-    t3 = t4 + hi;
-    t4 = t5 + lt(t3, hi);
-
-    // Round 2.
-    lo = a0 * b2;
+    s = t2 + x;
+    c = carry(t2, x, s);
+    t1 = s;
+    p = m * P3;
+    lo = p + c;
+    hi = Math.unsignedMultiplyHigh(m, P3) + carry(p, c, lo);
+    s = t3 + lo;
+    hi += carry(t3, lo, s);
+    t2 = s;
+    s = t4 + hi;
+    t4 = t5 + carry(t4, hi, s);
+    t3 = s;
+    // Round 2: t += a·b2; then t = (t + m·p) / 2^64 with m = t0.
+    final long b2 = b[bo + 2];
+    p = a0 * b2;
+    lo = p;
     hi = Math.unsignedMultiplyHigh(a0, b2);
-    t0 += lo;
-    c = hi + lt(t0, lo);
-    lo = a1 * b2 + c;
-    hi = Math.unsignedMultiplyHigh(a1, b2) + lt(lo, c);
-    t1 += lo;
-    c = hi + lt(t1, lo);
-    lo = a2 * b2 + c;
-    hi = Math.unsignedMultiplyHigh(a2, b2) + lt(lo, c);
-    t2 += lo;
-    c = hi + lt(t2, lo);
-    lo = a3 * b2 + c;
-    hi = Math.unsignedMultiplyHigh(a3, b2) + lt(lo, c);
-    t3 += lo;
-    c = hi + lt(t3, lo);
-    t4 += c;
-    t5 = lt(t4, c);
+    s = t0 + lo;
+    c = hi + carry(t0, lo, s);
+    t0 = s;
+    p = a1 * b2;
+    lo = p + c;
+    hi = Math.unsignedMultiplyHigh(a1, b2) + carry(p, c, lo);
+    s = t1 + lo;
+    c = hi + carry(t1, lo, s);
+    t1 = s;
+    p = a2 * b2;
+    lo = p + c;
+    hi = Math.unsignedMultiplyHigh(a2, b2) + carry(p, c, lo);
+    s = t2 + lo;
+    c = hi + carry(t2, lo, s);
+    t2 = s;
+    p = a3 * b2;
+    lo = p + c;
+    hi = Math.unsignedMultiplyHigh(a3, b2) + carry(p, c, lo);
+    s = t3 + lo;
+    c = hi + carry(t3, lo, s);
+    t3 = s;
+    s = t4 + c;
+    t5 = carry(t4, c, s);
+    t4 = s;
     m = t0;
     x = m << 32;
-    t0 = t1 + x;
-    c = lt(t0, x);
+    s = t1 + x;
+    c = carry(t1, x, s);
+    t0 = s;
     x = (m >>> 32) + c;
-    t1 = t2 + x;
-    c = lt(t1, x);
-    lo = m - (m << 32) + c;
-    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c);
-    t2 = t3 + lo;
-    hi += lt(t2, lo);
-    t3 = t4 + hi;
-    t4 = t5 + lt(t3, hi);
-
-    // Round 3.
-    lo = a0 * b3;
+    s = t2 + x;
+    c = carry(t2, x, s);
+    t1 = s;
+    p = m * P3;
+    lo = p + c;
+    hi = Math.unsignedMultiplyHigh(m, P3) + carry(p, c, lo);
+    s = t3 + lo;
+    hi += carry(t3, lo, s);
+    t2 = s;
+    s = t4 + hi;
+    t4 = t5 + carry(t4, hi, s);
+    t3 = s;
+    // Round 3: t += a·b3; then t = (t + m·p) / 2^64 with m = t0.
+    final long b3 = b[bo + 3];
+    p = a0 * b3;
+    lo = p;
     hi = Math.unsignedMultiplyHigh(a0, b3);
-    t0 += lo;
-    c = hi + lt(t0, lo);
-    lo = a1 * b3 + c;
-    hi = Math.unsignedMultiplyHigh(a1, b3) + lt(lo, c);
-    t1 += lo;
-    c = hi + lt(t1, lo);
-    lo = a2 * b3 + c;
-    hi = Math.unsignedMultiplyHigh(a2, b3) + lt(lo, c);
-    t2 += lo;
-    c = hi + lt(t2, lo);
-    lo = a3 * b3 + c;
-    hi = Math.unsignedMultiplyHigh(a3, b3) + lt(lo, c);
-    t3 += lo;
-    c = hi + lt(t3, lo);
-    t4 += c;
-    t5 = lt(t4, c);
+    s = t0 + lo;
+    c = hi + carry(t0, lo, s);
+    t0 = s;
+    p = a1 * b3;
+    lo = p + c;
+    hi = Math.unsignedMultiplyHigh(a1, b3) + carry(p, c, lo);
+    s = t1 + lo;
+    c = hi + carry(t1, lo, s);
+    t1 = s;
+    p = a2 * b3;
+    lo = p + c;
+    hi = Math.unsignedMultiplyHigh(a2, b3) + carry(p, c, lo);
+    s = t2 + lo;
+    c = hi + carry(t2, lo, s);
+    t2 = s;
+    p = a3 * b3;
+    lo = p + c;
+    hi = Math.unsignedMultiplyHigh(a3, b3) + carry(p, c, lo);
+    s = t3 + lo;
+    c = hi + carry(t3, lo, s);
+    t3 = s;
+    s = t4 + c;
+    t5 = carry(t4, c, s);
+    t4 = s;
     m = t0;
     x = m << 32;
-    t0 = t1 + x;
-    c = lt(t0, x);
+    s = t1 + x;
+    c = carry(t1, x, s);
+    t0 = s;
     x = (m >>> 32) + c;
-    t1 = t2 + x;
-    c = lt(t1, x);
-    lo = m - (m << 32) + c;
-    hi = m - (m >>> 32) - lt(m, m << 32) + lt(lo, c);
-    t2 = t3 + lo;
-    hi += lt(t2, lo);
-    t3 = t4 + hi;
-    t4 = t5 + lt(t3, hi);
-
+    s = t2 + x;
+    c = carry(t2, x, s);
+    t1 = s;
+    p = m * P3;
+    lo = p + c;
+    hi = Math.unsignedMultiplyHigh(m, P3) + carry(p, c, lo);
+    s = t3 + lo;
+    hi += carry(t3, lo, s);
+    t2 = s;
+    s = t4 + hi;
+    t4 = t5 + carry(t4, hi, s);
+    t3 = s;
     reduceOnce(r, ro, t0, t1, t2, t3, t4);
+
   }
 
   /**
