@@ -1,8 +1,7 @@
 package dev.clave.attestation.pki;
 
-import static dev.clave.attestation.pki.P256FieldCt.eqMask;
-import static dev.clave.attestation.pki.P256FieldCt.mul;
-import static dev.clave.attestation.pki.P256FieldCt.sub;
+import static dev.clave.attestation.pki.P256Field52.mul;
+import static dev.clave.attestation.pki.P256Field52.sub;
 
 import java.math.BigInteger;
 import org.bouncycastle.math.ec.ECPoint;
@@ -17,7 +16,8 @@ import org.bouncycastle.math.ec.ECPoint;
  * the 32 odd multiples j·2^(6i)·G, so there are no doublings: the accumulator starts as the first digit's
  * point and takes one mixed (Jacobian + affine) addition per further digit. Every step is the same work
  * whatever the digits are: the table is scanned in full and the entry selected with masks, y is negated
- * by a mask, and the field arithmetic is {@link P256FieldCt}. The final Z⁻² is by Fermat's fixed chain.
+ * by a mask, and the field arithmetic is {@link P256Field52}. The final Z⁻¹ is BouncyCastle's constant-time
+ * safegcd.
  *
  * <p>Why the incomplete addition formula is safe: before step i the accumulator is Q = Σ_{j<i} d_j·2^(6j)
  * (an integer, odd, |Q| ≤ 2^(6i) − 1), and the formula fails only when Q ≡ 0 or Q ≡ ±d_i·2^(6i) (mod n).
@@ -27,13 +27,13 @@ import org.bouncycastle.math.ec.ECPoint;
  * Q = −(n mod 2^252)), where the formula meets P + P and yields Z = 0. That one public scalar's x is
  * precomputed and selected by a mask, so the code path stays the same.
  *
- * <p>Tables: 43 × 32 × 64 bytes = 88 KB, built once from public data (BouncyCastle's arithmetic).
+ * <p>Tables: 43 × 32 entries of 10 limbs (x, y in {@link P256Field52}'s form) = 110 KB, built once from public data (BouncyCastle's arithmetic).
  */
 final class P256FixedBase {
   private static final int WINDOW = 6;
   private static final int POSITIONS = 43;
   private static final int ENTRIES = 32;
-  private static final int ENTRY = 8; // x, y: 4 limbs each, Montgomery form
+  private static final int ENTRY = 10; // x, y: 5 limbs each, Montgomery form
   private static final long[] TABLE = new long[POSITIONS * ENTRIES * ENTRY];
 
   static final BigInteger N = P256Curve.N;
@@ -66,95 +66,95 @@ final class P256FixedBase {
     EcdsaP256.DOMAIN.getCurve().normalizeAll(points);
     for (int e = 0; e < points.length; e++) {
       ECPoint p = points[e];
-      P256Field.toMontgomery(TABLE, ENTRY * e, P256Field.limbs(p.getAffineXCoord().toBigInteger()), 0);
-      P256Field.toMontgomery(TABLE, ENTRY * e + 4, P256Field.limbs(p.getAffineYCoord().toBigInteger()), 0);
+      System.arraycopy(P256Field52.montgomery(p.getAffineXCoord().toBigInteger()), 0, TABLE, ENTRY * e, 5);
+      System.arraycopy(P256Field52.montgomery(p.getAffineYCoord().toBigInteger()), 0, TABLE, ENTRY * e + 5, 5);
     }
   }
 
-  // Work array layout (offsets).
+  // Work array layout (offsets): field elements of 5 limbs.
   private static final int X = 0;
-  private static final int Y = 4;
-  private static final int Z = 8;
-  private static final int PT = 12; // looked-up affine point, 8 limbs
-  private static final int NEG = 20;
-  private static final int Z1Z1 = 24;
-  private static final int T2 = 28;
-  private static final int U2 = 32;
-  private static final int S2 = 36;
-  private static final int H = 40;
-  private static final int R = 44;
-  private static final int HH = 48;
-  private static final int HHH = 52;
-  private static final int V = 56;
-  private static final int K = 60; // the odd scalar, plain limbs
-  private static final int NK = 64;
-  private static final int WORK = 68;
-  private static final int INV_SCRATCH = 28;
+  private static final int Y = 5;
+  private static final int Z = 10;
+  private static final int PT = 15; // looked-up affine point, x then y
+  private static final int NEG = 25;
+  private static final int Z1Z1 = 30;
+  private static final int T2 = 35;
+  private static final int U2 = 40;
+  private static final int S2 = 45;
+  private static final int H = 50;
+  private static final int R = 55;
+  private static final int HH = 60;
+  private static final int HHH = 65;
+  private static final int V = 70;
+  private static final int WORK = 75;
 
   /**
    * The affine x-coordinate of k·G as a plain 256-bit value in {@code out[0…3]} (limbs, least significant
    * first), for 0 &lt; k &lt; n given as plain limbs in {@code k[0…3]}. Constant time in k.
    */
   static void multiplyX(long[] out, long[] k) {
-    final long[] w = new long[WORK];
     // k odd: keep it; k even: n − k (odd, since n is odd), whose point is the negation: same x.
+    final long[] nk = new long[4];
     long borrow = 0;
     for (int l = 0; l < 4; l++) {
       final long a = N_LIMBS[l];
       final long d = a - k[l];
       final long b1 = P256FieldCt.lt(a, k[l]);
-      w[NK + l] = d - borrow;
+      nk[l] = d - borrow;
       borrow = b1 | P256FieldCt.lt(d, borrow);
     }
     final long even = (k[0] & 1) - 1; // −1 when even
+    final long[] odd = new long[4];
     for (int l = 0; l < 4; l++) {
-      w[K + l] = (k[l] & ~even) | (w[NK + l] & even);
+      odd[l] = (k[l] & ~even) | (nk[l] & even);
     }
 
-    lookup(w, PT, 0, digit(w, 0));
-    P256FieldCt.copy(w, X, w, PT);
-    P256FieldCt.copy(w, Y, w, PT + 4);
-    P256FieldCt.copy(w, Z, P256Field.ONE, 0);
+    final long[] w = new long[WORK];
+    lookup(w, PT, 0, digit(odd, 0));
+    P256Field52.copy(w, X, w, PT);
+    P256Field52.copy(w, Y, w, PT + 5);
+    P256Field52.copy(w, Z, P256Field52.ONE, 0);
     for (int i = 1; i < POSITIONS; i++) {
-      final int d = i < POSITIONS - 1 ? digit(w, i) : lastDigit(w);
+      final int d = i < POSITIONS - 1 ? digit(odd, i) : lastDigit(odd);
       lookup(w, PT, i, d);
       addAffine(w);
     }
 
-    P256FieldCt.invert(w, H, w, Z);
+    P256Field52.invert(w, H, w, Z);
     mul(w, H, w, H, w, H);
     mul(w, X, w, X, w, H);
-    P256FieldCt.fromMontgomery(w, X, w, X);
+    P256Field52.fromMontgomery(w, X, w, X);
+    final long[] x = P256Field52.to64(w, X);
 
     long diff = 0;
     for (int l = 0; l < 4; l++) {
-      diff |= w[K + l] ^ EXCEPTIONAL_K_LIMBS[l];
+      diff |= odd[l] ^ EXCEPTIONAL_K_LIMBS[l];
     }
     final long exceptional = ((diff | -diff) >>> 63) - 1; // −1 when diff == 0
     for (int l = 0; l < 4; l++) {
-      out[l] = (w[X + l] & ~exceptional) | (EXCEPTIONAL_X[l] & exceptional);
+      out[l] = (x[l] & ~exceptional) | (EXCEPTIONAL_X[l] & exceptional);
     }
   }
 
-  /** Signed digit i &lt; 42 of the odd scalar at w[K]: ((k ≫ 6i) mod 2^7 | 1) − 64, odd, in [−63, 63]. */
-  private static int digit(long[] w, int i) {
+  /** Signed digit i &lt; 42 of the odd scalar k: ((k ≫ 6i) mod 2^7 | 1) − 64, odd, in [−63, 63]. */
+  private static int digit(long[] k, int i) {
     final int pos = WINDOW * i;
     final int limb = pos >>> 6;
     final int shift = pos & 63;
-    long bits = w[K + limb] >>> shift;
+    long bits = k[limb] >>> shift;
     if (shift > 57 && limb < 3) { // public: the window straddles two limbs
-      bits |= w[K + limb + 1] << (64 - shift);
+      bits |= k[limb + 1] << (64 - shift);
     }
     return (int) ((bits & 0x7F) | 1) - 64;
   }
 
   /** The top digit, (k ≫ 252) | 1: odd, in [1, 15]. */
-  private static int lastDigit(long[] w) {
-    return (int) ((w[K + 3] >>> 60) | 1);
+  private static int lastDigit(long[] k) {
+    return (int) ((k[3] >>> 60) | 1);
   }
 
   /**
-   * Stores d·2^(6i)·G (affine, Montgomery) at w[o…o+7]: reads all 32 entries of position i, keeping the
+   * Stores d·2^(6i)·G (affine, Montgomery) at w[o…o+9]: reads all 32 entries of position i, keeping the
    * one for |d| by mask, then negates y by mask when d &lt; 0.
    */
   private static void lookup(long[] w, int o, int position, int d) {
@@ -164,34 +164,40 @@ final class P256FixedBase {
     long x1 = 0;
     long x2 = 0;
     long x3 = 0;
+    long x4 = 0;
     long y0 = 0;
     long y1 = 0;
     long y2 = 0;
     long y3 = 0;
+    long y4 = 0;
     int e = position * ENTRIES * ENTRY;
     for (int j = 0; j < ENTRIES; j++, e += ENTRY) {
-      final long m = eqMask(j, index);
+      final long m = (long) (((j ^ index) - 1) >> 31); // −1 when j == index
       x0 |= TABLE[e] & m;
       x1 |= TABLE[e + 1] & m;
       x2 |= TABLE[e + 2] & m;
       x3 |= TABLE[e + 3] & m;
-      y0 |= TABLE[e + 4] & m;
-      y1 |= TABLE[e + 5] & m;
-      y2 |= TABLE[e + 6] & m;
-      y3 |= TABLE[e + 7] & m;
+      x4 |= TABLE[e + 4] & m;
+      y0 |= TABLE[e + 5] & m;
+      y1 |= TABLE[e + 6] & m;
+      y2 |= TABLE[e + 7] & m;
+      y3 |= TABLE[e + 8] & m;
+      y4 |= TABLE[e + 9] & m;
     }
     w[o] = x0;
     w[o + 1] = x1;
     w[o + 2] = x2;
     w[o + 3] = x3;
-    w[o + 4] = y0;
-    w[o + 5] = y1;
-    w[o + 6] = y2;
-    w[o + 7] = y3;
-    P256FieldCt.neg(w, NEG, w, o + 4);
+    w[o + 4] = x4;
+    w[o + 5] = y0;
+    w[o + 6] = y1;
+    w[o + 7] = y2;
+    w[o + 8] = y3;
+    w[o + 9] = y4;
+    P256Field52.neg(w, NEG, w, o + 5);
     final long negate = sign;
-    for (int l = 0; l < 4; l++) {
-      w[o + 4 + l] = (w[o + 4 + l] & ~negate) | (w[NEG + l] & negate);
+    for (int l = 0; l < 5; l++) {
+      w[o + 5 + l] = (w[o + 5 + l] & ~negate) | (w[NEG + l] & negate);
     }
   }
 
@@ -203,7 +209,7 @@ final class P256FixedBase {
     mul(w, Z1Z1, w, Z, w, Z);
     mul(w, T2, w, Z, w, Z1Z1);
     mul(w, U2, w, PT, w, Z1Z1);
-    mul(w, S2, w, PT + 4, w, T2);
+    mul(w, S2, w, PT + 5, w, T2);
     sub(w, H, w, U2, w, X);
     sub(w, R, w, S2, w, Y);
     mul(w, Z, w, Z, w, H); // Z3 = Z1·H
