@@ -25,6 +25,8 @@ final class P256Field52 {
   static final long P1 = (1L << 44) - 1;
   static final long P3 = 1L << 36;
   static final long P4 = (1L << 48) - (1L << 16);
+  private static final long P1_SHIFTED = P1 << 12;
+  private static final long P4_SHIFTED = P4 << 12;
 
   static final BigInteger P = P256Field.P;
   private static final BigInteger R = BigInteger.TWO.pow(260);
@@ -49,180 +51,110 @@ final class P256Field52 {
     final long a2 = a[ao + 2];
     final long a3 = a[ao + 3];
     final long a4 = a[ao + 4];
-    final long b0 = b[bo];
-    final long b1 = b[bo + 1];
-    final long b2 = b[bo + 2];
-    final long b3 = b[bo + 3];
-    final long b4 = b[bo + 4];
-    final long l00 = a0 * b0;
-    final long h00 = Math.multiplyHigh(a0, b0);
-    final long l01 = a0 * b1;
-    final long h01 = Math.multiplyHigh(a0, b1);
-    final long l02 = a0 * b2;
-    final long h02 = Math.multiplyHigh(a0, b2);
-    final long l03 = a0 * b3;
-    final long h03 = Math.multiplyHigh(a0, b3);
-    final long l04 = a0 * b4;
-    final long h04 = Math.multiplyHigh(a0, b4);
-    final long l10 = a1 * b0;
-    final long h10 = Math.multiplyHigh(a1, b0);
-    final long l11 = a1 * b1;
-    final long h11 = Math.multiplyHigh(a1, b1);
-    final long l12 = a1 * b2;
-    final long h12 = Math.multiplyHigh(a1, b2);
-    final long l13 = a1 * b3;
-    final long h13 = Math.multiplyHigh(a1, b3);
-    final long l14 = a1 * b4;
-    final long h14 = Math.multiplyHigh(a1, b4);
-    final long l20 = a2 * b0;
-    final long h20 = Math.multiplyHigh(a2, b0);
-    final long l21 = a2 * b1;
-    final long h21 = Math.multiplyHigh(a2, b1);
-    final long l22 = a2 * b2;
-    final long h22 = Math.multiplyHigh(a2, b2);
-    final long l23 = a2 * b3;
-    final long h23 = Math.multiplyHigh(a2, b3);
-    final long l24 = a2 * b4;
-    final long h24 = Math.multiplyHigh(a2, b4);
-    final long l30 = a3 * b0;
-    final long h30 = Math.multiplyHigh(a3, b0);
-    final long l31 = a3 * b1;
-    final long h31 = Math.multiplyHigh(a3, b1);
-    final long l32 = a3 * b2;
-    final long h32 = Math.multiplyHigh(a3, b2);
-    final long l33 = a3 * b3;
-    final long h33 = Math.multiplyHigh(a3, b3);
-    final long l34 = a3 * b4;
-    final long h34 = Math.multiplyHigh(a3, b4);
-    final long l40 = a4 * b0;
-    final long h40 = Math.multiplyHigh(a4, b0);
-    final long l41 = a4 * b1;
-    final long h41 = Math.multiplyHigh(a4, b1);
-    final long l42 = a4 * b2;
-    final long h42 = Math.multiplyHigh(a4, b2);
-    final long l43 = a4 * b3;
-    final long h43 = Math.multiplyHigh(a4, b3);
-    final long l44 = a4 * b4;
-    final long h44 = Math.multiplyHigh(a4, b4);
+    // b·2^12 (below 2^64): then a·b·2^12 = H·2^64 + L gives a·b = H·2^52 + (L >>> 12), the product already
+    // split at bit 52 by the multiply instructions themselves.
+    final long b0 = b[bo] << 12;
+    final long b1 = b[bo + 1] << 12;
+    final long b2 = b[bo + 2] << 12;
+    final long b3 = b[bo + 3] << 12;
+    final long b4 = b[bo + 4] << 12;
     // Columns of the 520-bit product: each a sum of at most ten 52-bit pieces, below 2^56.
-    long c0 = (l00 & M);
-    long c1 = ((h00 << 12) | (l00 >>> 52))
-        + (l01 & M)
-        + (l10 & M);
-    long c2 = ((h01 << 12) | (l01 >>> 52))
-        + (l02 & M)
-        + ((h10 << 12) | (l10 >>> 52))
-        + (l11 & M)
-        + (l20 & M);
-    long c3 = ((h02 << 12) | (l02 >>> 52))
-        + (l03 & M)
-        + ((h11 << 12) | (l11 >>> 52))
-        + (l12 & M)
-        + ((h20 << 12) | (l20 >>> 52))
-        + (l21 & M)
-        + (l30 & M);
-    long c4 = ((h03 << 12) | (l03 >>> 52))
-        + (l04 & M)
-        + ((h12 << 12) | (l12 >>> 52))
-        + (l13 & M)
-        + ((h21 << 12) | (l21 >>> 52))
-        + (l22 & M)
-        + ((h30 << 12) | (l30 >>> 52))
-        + (l31 & M)
-        + (l40 & M);
-    long c5 = ((h04 << 12) | (l04 >>> 52))
-        + ((h13 << 12) | (l13 >>> 52))
-        + (l14 & M)
-        + ((h22 << 12) | (l22 >>> 52))
-        + (l23 & M)
-        + ((h31 << 12) | (l31 >>> 52))
-        + (l32 & M)
-        + ((h40 << 12) | (l40 >>> 52))
-        + (l41 & M);
-    long c6 = ((h14 << 12) | (l14 >>> 52))
-        + ((h23 << 12) | (l23 >>> 52))
-        + (l24 & M)
-        + ((h32 << 12) | (l32 >>> 52))
-        + (l33 & M)
-        + ((h41 << 12) | (l41 >>> 52))
-        + (l42 & M);
-    long c7 = ((h24 << 12) | (l24 >>> 52))
-        + ((h33 << 12) | (l33 >>> 52))
-        + (l34 & M)
-        + ((h42 << 12) | (l42 >>> 52))
-        + (l43 & M);
-    long c8 = ((h34 << 12) | (l34 >>> 52))
-        + ((h43 << 12) | (l43 >>> 52))
-        + (l44 & M);
-    long c9 = ((h44 << 12) | (l44 >>> 52));
+    long c0 = ((a0 * b0) >>> 12);
+    long c1 = Math.unsignedMultiplyHigh(a0, b0)
+        + ((a0 * b1) >>> 12)
+        + ((a1 * b0) >>> 12);
+    long c2 = Math.unsignedMultiplyHigh(a0, b1)
+        + ((a0 * b2) >>> 12)
+        + Math.unsignedMultiplyHigh(a1, b0)
+        + ((a1 * b1) >>> 12)
+        + ((a2 * b0) >>> 12);
+    long c3 = Math.unsignedMultiplyHigh(a0, b2)
+        + ((a0 * b3) >>> 12)
+        + Math.unsignedMultiplyHigh(a1, b1)
+        + ((a1 * b2) >>> 12)
+        + Math.unsignedMultiplyHigh(a2, b0)
+        + ((a2 * b1) >>> 12)
+        + ((a3 * b0) >>> 12);
+    long c4 = Math.unsignedMultiplyHigh(a0, b3)
+        + ((a0 * b4) >>> 12)
+        + Math.unsignedMultiplyHigh(a1, b2)
+        + ((a1 * b3) >>> 12)
+        + Math.unsignedMultiplyHigh(a2, b1)
+        + ((a2 * b2) >>> 12)
+        + Math.unsignedMultiplyHigh(a3, b0)
+        + ((a3 * b1) >>> 12)
+        + ((a4 * b0) >>> 12);
+    long c5 = Math.unsignedMultiplyHigh(a0, b4)
+        + Math.unsignedMultiplyHigh(a1, b3)
+        + ((a1 * b4) >>> 12)
+        + Math.unsignedMultiplyHigh(a2, b2)
+        + ((a2 * b3) >>> 12)
+        + Math.unsignedMultiplyHigh(a3, b1)
+        + ((a3 * b2) >>> 12)
+        + Math.unsignedMultiplyHigh(a4, b0)
+        + ((a4 * b1) >>> 12);
+    long c6 = Math.unsignedMultiplyHigh(a1, b4)
+        + Math.unsignedMultiplyHigh(a2, b3)
+        + ((a2 * b4) >>> 12)
+        + Math.unsignedMultiplyHigh(a3, b2)
+        + ((a3 * b3) >>> 12)
+        + Math.unsignedMultiplyHigh(a4, b1)
+        + ((a4 * b2) >>> 12);
+    long c7 = Math.unsignedMultiplyHigh(a2, b4)
+        + Math.unsignedMultiplyHigh(a3, b3)
+        + ((a3 * b4) >>> 12)
+        + Math.unsignedMultiplyHigh(a4, b2)
+        + ((a4 * b3) >>> 12);
+    long c8 = Math.unsignedMultiplyHigh(a3, b4)
+        + Math.unsignedMultiplyHigh(a4, b3)
+        + ((a4 * b4) >>> 12);
+    long c9 = Math.unsignedMultiplyHigh(a4, b4);
     long m;
-    long q;
-    long qh;
     // Round 0: c += m·p·2^(52·0) with m = c0 mod 2^52, clearing limb 0 (−p⁻¹ ≡ 1 mod 2^52).
     m = c0 & M;
     c1 += (c0 >>> 52) + m; // c0 + m·(2^52 − 1) = (c0 − m) + m·2^52
-    q = m * P1;
-    qh = Math.multiplyHigh(m, P1);
-    c1 += q & M;
-    c2 += (qh << 12) | (q >>> 52);
+    c1 += (m * P1_SHIFTED) >>> 12;
+    c2 += Math.unsignedMultiplyHigh(m, P1_SHIFTED);
     c3 += (m << 36) & M; // m·P3 = m·2^36
     c4 += m >>> 16;
-    q = m * P4;
-    qh = Math.multiplyHigh(m, P4);
-    c4 += q & M;
-    c5 += (qh << 12) | (q >>> 52);
+    c4 += (m * P4_SHIFTED) >>> 12;
+    c5 += Math.unsignedMultiplyHigh(m, P4_SHIFTED);
     // Round 1: c += m·p·2^(52·1) with m = c1 mod 2^52, clearing limb 1 (−p⁻¹ ≡ 1 mod 2^52).
     m = c1 & M;
     c2 += (c1 >>> 52) + m; // c1 + m·(2^52 − 1) = (c1 − m) + m·2^52
-    q = m * P1;
-    qh = Math.multiplyHigh(m, P1);
-    c2 += q & M;
-    c3 += (qh << 12) | (q >>> 52);
+    c2 += (m * P1_SHIFTED) >>> 12;
+    c3 += Math.unsignedMultiplyHigh(m, P1_SHIFTED);
     c4 += (m << 36) & M; // m·P3 = m·2^36
     c5 += m >>> 16;
-    q = m * P4;
-    qh = Math.multiplyHigh(m, P4);
-    c5 += q & M;
-    c6 += (qh << 12) | (q >>> 52);
+    c5 += (m * P4_SHIFTED) >>> 12;
+    c6 += Math.unsignedMultiplyHigh(m, P4_SHIFTED);
     // Round 2: c += m·p·2^(52·2) with m = c2 mod 2^52, clearing limb 2 (−p⁻¹ ≡ 1 mod 2^52).
     m = c2 & M;
     c3 += (c2 >>> 52) + m; // c2 + m·(2^52 − 1) = (c2 − m) + m·2^52
-    q = m * P1;
-    qh = Math.multiplyHigh(m, P1);
-    c3 += q & M;
-    c4 += (qh << 12) | (q >>> 52);
+    c3 += (m * P1_SHIFTED) >>> 12;
+    c4 += Math.unsignedMultiplyHigh(m, P1_SHIFTED);
     c5 += (m << 36) & M; // m·P3 = m·2^36
     c6 += m >>> 16;
-    q = m * P4;
-    qh = Math.multiplyHigh(m, P4);
-    c6 += q & M;
-    c7 += (qh << 12) | (q >>> 52);
+    c6 += (m * P4_SHIFTED) >>> 12;
+    c7 += Math.unsignedMultiplyHigh(m, P4_SHIFTED);
     // Round 3: c += m·p·2^(52·3) with m = c3 mod 2^52, clearing limb 3 (−p⁻¹ ≡ 1 mod 2^52).
     m = c3 & M;
     c4 += (c3 >>> 52) + m; // c3 + m·(2^52 − 1) = (c3 − m) + m·2^52
-    q = m * P1;
-    qh = Math.multiplyHigh(m, P1);
-    c4 += q & M;
-    c5 += (qh << 12) | (q >>> 52);
+    c4 += (m * P1_SHIFTED) >>> 12;
+    c5 += Math.unsignedMultiplyHigh(m, P1_SHIFTED);
     c6 += (m << 36) & M; // m·P3 = m·2^36
     c7 += m >>> 16;
-    q = m * P4;
-    qh = Math.multiplyHigh(m, P4);
-    c7 += q & M;
-    c8 += (qh << 12) | (q >>> 52);
+    c7 += (m * P4_SHIFTED) >>> 12;
+    c8 += Math.unsignedMultiplyHigh(m, P4_SHIFTED);
     // Round 4: c += m·p·2^(52·4) with m = c4 mod 2^52, clearing limb 4 (−p⁻¹ ≡ 1 mod 2^52).
     m = c4 & M;
     c5 += (c4 >>> 52) + m; // c4 + m·(2^52 − 1) = (c4 − m) + m·2^52
-    q = m * P1;
-    qh = Math.multiplyHigh(m, P1);
-    c5 += q & M;
-    c6 += (qh << 12) | (q >>> 52);
+    c5 += (m * P1_SHIFTED) >>> 12;
+    c6 += Math.unsignedMultiplyHigh(m, P1_SHIFTED);
     c7 += (m << 36) & M; // m·P3 = m·2^36
     c8 += m >>> 16;
-    q = m * P4;
-    qh = Math.multiplyHigh(m, P4);
-    c8 += q & M;
-    c9 += (qh << 12) | (q >>> 52);
+    c8 += (m * P4_SHIFTED) >>> 12;
+    c9 += Math.unsignedMultiplyHigh(m, P4_SHIFTED);
     reduceOnce(r, ro, c5, c6, c7, c8, c9);
 
   }
