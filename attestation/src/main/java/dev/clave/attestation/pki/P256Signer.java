@@ -1,7 +1,6 @@
 package dev.clave.attestation.pki;
 
 import java.math.BigInteger;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.util.BigIntegers;
 
@@ -10,7 +9,11 @@ import org.bouncycastle.util.BigIntegers;
  * {@code ECDSASigner} with {@code HMacDSAKCalculator(SHA256Digest)}, so the signatures are byte-identical,
  * but k·G is computed by {@link P256FixedBase} (constant time, per-position tables), about twice as fast.
  * The nonce generation and the scalar arithmetic s = k⁻¹(e + r·d) mod n stay BouncyCastle's, with its
- * constant-time {@code modOddInverse}, as in {@code ECDSASigner}.
+ * constant-time {@code modOddInverse}, as in {@code ECDSASigner}; the nonce generator's HMAC hashes with the
+ * JDK's intrinsic SHA-256 ({@link JdkSha256Digest}: same bytes, a quarter of the time).
+ *
+ * <p>Like BouncyCastle's, the nonce and d pass through {@link BigInteger}s, whose arithmetic is not
+ * constant time; the point multiplication, the dominant and most studied leak, is.
  */
 public final class P256Signer {
   private static final BigInteger N = P256Curve.N;
@@ -26,7 +29,7 @@ public final class P256Signer {
       throw new IllegalArgumentException("the private scalar is out of range");
     }
     final BigInteger e = calculateE(hash);
-    final HMacDSAKCalculator nonces = new HMacDSAKCalculator(new SHA256Digest());
+    final HMacDSAKCalculator nonces = new HMacDSAKCalculator(new JdkSha256Digest());
     nonces.init(N, d, hash);
     final long[] k = new long[4];
     final long[] x = new long[4];
