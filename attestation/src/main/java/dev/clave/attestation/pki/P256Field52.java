@@ -159,6 +159,98 @@ final class P256Field52 {
 
   }
 
+  /** r = a² (Montgomery), a canonical: {@link #mul}'s reduction after 15 limb products instead of 25. */
+  static void sqr(long[] r, int ro, long[] a, int ao) {
+    final long a0 = a[ao];
+    final long a1 = a[ao + 1];
+    final long a2 = a[ao + 2];
+    final long a3 = a[ao + 3];
+    final long a4 = a[ao + 4];
+    final long s0 = a0 << 12;
+    final long s1 = a1 << 12;
+    final long s2 = a2 << 12;
+    final long s3 = a3 << 12;
+    final long s4 = a4 << 12;
+    // Columns of the square: each cross product a_i·a_j (i < j) computed once and doubled; below 2^57.
+    long c0 = ((a0 * s0) >>> 12);
+    long c1 = Math.unsignedMultiplyHigh(a0, s0)
+        + (((a0 * s1) >>> 12) << 1);
+    long c2 = (Math.unsignedMultiplyHigh(a0, s1) << 1)
+        + (((a0 * s2) >>> 12) << 1)
+        + ((a1 * s1) >>> 12);
+    long c3 = (Math.unsignedMultiplyHigh(a0, s2) << 1)
+        + (((a0 * s3) >>> 12) << 1)
+        + Math.unsignedMultiplyHigh(a1, s1)
+        + (((a1 * s2) >>> 12) << 1);
+    long c4 = (Math.unsignedMultiplyHigh(a0, s3) << 1)
+        + (((a0 * s4) >>> 12) << 1)
+        + (Math.unsignedMultiplyHigh(a1, s2) << 1)
+        + (((a1 * s3) >>> 12) << 1)
+        + ((a2 * s2) >>> 12);
+    long c5 = (Math.unsignedMultiplyHigh(a0, s4) << 1)
+        + (Math.unsignedMultiplyHigh(a1, s3) << 1)
+        + (((a1 * s4) >>> 12) << 1)
+        + Math.unsignedMultiplyHigh(a2, s2)
+        + (((a2 * s3) >>> 12) << 1);
+    long c6 = (Math.unsignedMultiplyHigh(a1, s4) << 1)
+        + (Math.unsignedMultiplyHigh(a2, s3) << 1)
+        + (((a2 * s4) >>> 12) << 1)
+        + ((a3 * s3) >>> 12);
+    long c7 = (Math.unsignedMultiplyHigh(a2, s4) << 1)
+        + Math.unsignedMultiplyHigh(a3, s3)
+        + (((a3 * s4) >>> 12) << 1);
+    long c8 = (Math.unsignedMultiplyHigh(a3, s4) << 1)
+        + ((a4 * s4) >>> 12);
+    long c9 = Math.unsignedMultiplyHigh(a4, s4);
+    long m;
+    // Round 0: c += m·p·2^(52·0) with m = c0 mod 2^52, clearing limb 0 (−p⁻¹ ≡ 1 mod 2^52).
+    m = c0 & M;
+    c1 += (c0 >>> 52) + m; // c0 + m·(2^52 − 1) = (c0 − m) + m·2^52
+    c1 += (m * P1_SHIFTED) >>> 12;
+    c2 += Math.unsignedMultiplyHigh(m, P1_SHIFTED);
+    c3 += (m << 36) & M; // m·P3 = m·2^36
+    c4 += m >>> 16;
+    c4 += (m * P4_SHIFTED) >>> 12;
+    c5 += Math.unsignedMultiplyHigh(m, P4_SHIFTED);
+    // Round 1: c += m·p·2^(52·1) with m = c1 mod 2^52, clearing limb 1 (−p⁻¹ ≡ 1 mod 2^52).
+    m = c1 & M;
+    c2 += (c1 >>> 52) + m; // c1 + m·(2^52 − 1) = (c1 − m) + m·2^52
+    c2 += (m * P1_SHIFTED) >>> 12;
+    c3 += Math.unsignedMultiplyHigh(m, P1_SHIFTED);
+    c4 += (m << 36) & M; // m·P3 = m·2^36
+    c5 += m >>> 16;
+    c5 += (m * P4_SHIFTED) >>> 12;
+    c6 += Math.unsignedMultiplyHigh(m, P4_SHIFTED);
+    // Round 2: c += m·p·2^(52·2) with m = c2 mod 2^52, clearing limb 2 (−p⁻¹ ≡ 1 mod 2^52).
+    m = c2 & M;
+    c3 += (c2 >>> 52) + m; // c2 + m·(2^52 − 1) = (c2 − m) + m·2^52
+    c3 += (m * P1_SHIFTED) >>> 12;
+    c4 += Math.unsignedMultiplyHigh(m, P1_SHIFTED);
+    c5 += (m << 36) & M; // m·P3 = m·2^36
+    c6 += m >>> 16;
+    c6 += (m * P4_SHIFTED) >>> 12;
+    c7 += Math.unsignedMultiplyHigh(m, P4_SHIFTED);
+    // Round 3: c += m·p·2^(52·3) with m = c3 mod 2^52, clearing limb 3 (−p⁻¹ ≡ 1 mod 2^52).
+    m = c3 & M;
+    c4 += (c3 >>> 52) + m; // c3 + m·(2^52 − 1) = (c3 − m) + m·2^52
+    c4 += (m * P1_SHIFTED) >>> 12;
+    c5 += Math.unsignedMultiplyHigh(m, P1_SHIFTED);
+    c6 += (m << 36) & M; // m·P3 = m·2^36
+    c7 += m >>> 16;
+    c7 += (m * P4_SHIFTED) >>> 12;
+    c8 += Math.unsignedMultiplyHigh(m, P4_SHIFTED);
+    // Round 4: c += m·p·2^(52·4) with m = c4 mod 2^52, clearing limb 4 (−p⁻¹ ≡ 1 mod 2^52).
+    m = c4 & M;
+    c5 += (c4 >>> 52) + m; // c4 + m·(2^52 − 1) = (c4 − m) + m·2^52
+    c5 += (m * P1_SHIFTED) >>> 12;
+    c6 += Math.unsignedMultiplyHigh(m, P1_SHIFTED);
+    c7 += (m << 36) & M; // m·P3 = m·2^36
+    c8 += m >>> 16;
+    c8 += (m * P4_SHIFTED) >>> 12;
+    c9 += Math.unsignedMultiplyHigh(m, P4_SHIFTED);
+    reduceOnce(r, ro, c5, c6, c7, c8, c9);
+  }
+
   /**
    * Stores t = t0 + t1·2^52 + … + t4·2^208 (non-negative limbs below 2^58, t &lt; 2p) as t mod p,
    * canonical: normalizes the limbs, subtracts p, and keeps t instead when that borrowed.

@@ -1,6 +1,7 @@
 package dev.clave.attestation.pki;
 
 import static dev.clave.attestation.pki.P256Field52.mul;
+import static dev.clave.attestation.pki.P256Field52.sqr;
 import static dev.clave.attestation.pki.P256Field52.sub;
 
 import java.math.BigInteger;
@@ -121,7 +122,7 @@ final class P256FixedBase {
     }
 
     P256Field52.invert(w, H, w, Z);
-    mul(w, H, w, H, w, H);
+    sqr(w, H, w, H);
     mul(w, X, w, X, w, H);
     P256Field52.fromMontgomery(w, X, w, X);
     final long[] x = P256Field52.to64(w, X);
@@ -206,17 +207,17 @@ final class P256FixedBase {
    * is infinity and they are not equal or opposite, which the class comment shows for every step.
    */
   private static void addAffine(long[] w) {
-    mul(w, Z1Z1, w, Z, w, Z);
+    sqr(w, Z1Z1, w, Z);
     mul(w, T2, w, Z, w, Z1Z1);
     mul(w, U2, w, PT, w, Z1Z1);
     mul(w, S2, w, PT + 5, w, T2);
     sub(w, H, w, U2, w, X);
     sub(w, R, w, S2, w, Y);
     mul(w, Z, w, Z, w, H); // Z3 = Z1·H
-    mul(w, HH, w, H, w, H);
+    sqr(w, HH, w, H);
     mul(w, HHH, w, H, w, HH);
     mul(w, V, w, X, w, HH);
-    mul(w, X, w, R, w, R);
+    sqr(w, X, w, R);
     sub(w, X, w, X, w, HHH);
     sub(w, X, w, X, w, V);
     sub(w, X, w, X, w, V); // X3 = R² − HHH − 2V

@@ -60,6 +60,8 @@ class P256Field52Test {
         P256Field52.sub(r, 0, la, 0, lb, 0);
         assertThat(get(r)).as("%s − %s", a, b).isEqualTo(a.subtract(b).mod(P));
       }
+      P256Field52.sqr(r, 0, la, 0);
+      assertThat(get(r)).as("%s²", a).isEqualTo(a.multiply(a).multiply(R_INV).mod(P));
       P256Field52.neg(r, 0, la, 0);
       assertThat(get(r)).isEqualTo(a.negate().mod(P));
       P256Field52.fromMontgomery(r, 0, la, 0);
