@@ -100,9 +100,9 @@ final class P256FixedBase {
     for (int l = 0; l < 4; l++) {
       final long a = N_LIMBS[l];
       final long d = a - k[l];
-      final long b1 = P256FieldCt.lt(a, k[l]);
+      final long b1 = lt(a, k[l]);
       nk[l] = d - borrow;
-      borrow = b1 | P256FieldCt.lt(d, borrow);
+      borrow = b1 | lt(d, borrow);
     }
     final long even = (k[0] & 1) - 1; // −1 when even
     final long[] odd = new long[4];
@@ -135,6 +135,14 @@ final class P256FixedBase {
     for (int l = 0; l < 4; l++) {
       out[l] = (x[l] & ~exceptional) | (EXCEPTIONAL_X[l] & exceptional);
     }
+  }
+
+  /**
+   * 1 when {@code x < y} as unsigned 64-bit integers, else 0, without a comparison (which may compile to a
+   * branch): the borrow out of x − y, the top bit of (¬x ∧ y) ∨ ((¬x ∨ y) ∧ (x − y)) (Hacker's Delight §2-13).
+   */
+  static long lt(long x, long y) {
+    return ((~x & y) | ((~x | y) & (x - y))) >>> 63;
   }
 
   /** Signed digit i &lt; 42 of the odd scalar k: ((k ≫ 6i) mod 2^7 | 1) − 64, odd, in [−63, 63]. */

@@ -173,4 +173,14 @@ class P256SignerTest {
     BigInteger lower = k.subtract(top.shiftLeft(252));
     assertThat(lower.subtract(top.shiftLeft(252)).mod(N)).isEqualTo(BigInteger.ZERO);
   }
+
+  @Test
+  void constantTimeLessThanMatchesCompareUnsigned() {
+    long[] v = {0, 1, 2, -1, -2, Long.MIN_VALUE, Long.MAX_VALUE, 0xFFFFFFFFL, 0x100000000L, 0x8000000000000001L};
+    for (long x : v) {
+      for (long y : v) {
+        assertThat(P256FixedBase.lt(x, y)).as("%x < %x", x, y).isEqualTo(Long.compareUnsigned(x, y) < 0 ? 1L : 0L);
+      }
+    }
+  }
 }
