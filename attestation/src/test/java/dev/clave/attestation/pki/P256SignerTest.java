@@ -183,4 +183,16 @@ class P256SignerTest {
       }
     }
   }
+
+  @Test
+  void rfc6979SampleVectors() {
+    // RFC 6979 A.2.5, ECDSA with P-256 and SHA-256, messages "sample" and "test".
+    BigInteger x = new BigInteger("C9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721", 16);
+    BigInteger[] sample = P256Signer.sign(x, EcdsaP256.sha256("sample".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    assertThat(sample[0].toString(16)).isEqualTo("efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716");
+    assertThat(sample[1].toString(16)).isEqualTo("f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8");
+    BigInteger[] test = P256Signer.sign(x, EcdsaP256.sha256("test".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    assertThat(test[0].toString(16)).isEqualTo("f1abb023518351cd71d881567b1ea663ed3efcf6c5132b354f28d3b0b7d38367");
+    assertThat(test[1].toString(16)).isEqualTo("19f4113742a2b14bd25926b49c649155f267e60d3814b4c0cc84250e46f0083");
+  }
 }
