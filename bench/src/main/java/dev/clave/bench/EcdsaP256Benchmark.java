@@ -1,6 +1,7 @@
 package dev.clave.bench;
 
 import dev.clave.attestation.pki.P256PublicKey;
+import dev.clave.attestation.pki.P256Signer;
 import dev.clave.attestation.pki.PkiException;
 import java.math.BigInteger;
 import java.util.SplittableRandom;
@@ -40,7 +41,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>64 keys with one signature each, used in turn, so that no branch predictor or cache learns a single
  * key. Setup checks that every signature verifies on every path: a verifier that said "false" quickly would
- * benchmark nothing. Run with {@code bench/run-jmh EcdsaP256Benchmark} (add {@code BENCH_CPU=1} to pin).
+ * benchmark nothing.
+ *
+ * <p>{@code oursSign} / {@code bcSign}: one SHA256withECDSA signature over a given digest with RFC 6979
+ * nonces (byte-identical outputs, checked in setup): Clave's {@link P256Signer} (constant-time fixed-base
+ * tables) against BouncyCastle's ECDSASigner with HMacDSAKCalculator. Run with {@code bench/run-jmh EcdsaP256Benchmark} (add {@code BENCH_CPU=1} to pin).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,6 +64,8 @@ public class EcdsaP256Benchmark {
   private final byte[][] digests = new byte[KEYS][];
   private final BigInteger[] r = new BigInteger[KEYS];
   private final BigInteger[] s = new BigInteger[KEYS];
+  private final BigInteger[] privateKeys = new BigInteger[KEYS];
+  private final ECPrivateKeyParameters[] bcPrivateKeys = new ECPrivateKeyParameters[KEYS];
   private final P256PublicKey[] cachedKeys = new P256PublicKey[KEYS];
   private final ECPublicKeyParameters[] cachedBcKeys = new ECPublicKeyParameters[KEYS];
   private int next;
@@ -78,6 +85,12 @@ public class EcdsaP256Benchmark {
       BigInteger[] rs = signer.generateSignature(digests[i]);
       r[i] = rs[0];
       s[i] = rs[1];
+      privateKeys[i] = d;
+      bcPrivateKeys[i] = new ECPrivateKeyParameters(d, DOMAIN);
+      BigInteger[] ours = P256Signer.sign(d, digests[i]);
+      if (!ours[0].equals(rs[0]) || !ours[1].equals(rs[1])) {
+        throw new IllegalStateException("P256Signer: signature differs from BouncyCastle's");
+      }
       cachedKeys[i] = P256PublicKey.fromUncompressed(encoded[i]);
       cachedBcKeys[i] = new ECPublicKeyParameters(CURVE.getCurve().decodePoint(encoded[i]), DOMAIN);
     }
@@ -123,5 +136,19 @@ public class EcdsaP256Benchmark {
     ECDSASigner verifier = new ECDSASigner();
     verifier.init(false, cachedBcKeys[i]);
     return verifier.verifySignature(digests[i], r[i], s[i]);
+  }
+
+  @Benchmark
+  public BigInteger[] oursSign() {
+    int i = next++ & (KEYS - 1);
+    return P256Signer.sign(privateKeys[i], digests[i]);
+  }
+
+  @Benchmark
+  public BigInteger[] bcSign() {
+    int i = next++ & (KEYS - 1);
+    ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+    signer.init(true, bcPrivateKeys[i]);
+    return signer.generateSignature(digests[i]);
   }
 }

@@ -1,7 +1,7 @@
 package dev.clave.attestation.jca;
 
-import dev.clave.attestation.pki.EcdsaP256;
 import dev.clave.attestation.pki.P256PublicKey;
+import dev.clave.attestation.pki.P256Signer;
 import dev.clave.attestation.pki.PkiException;
 import java.math.BigInteger;
 import java.security.InvalidKeyException;
@@ -20,15 +20,12 @@ import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
-import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 
 /**
  * SHA256withECDSA for P-256 keys, DER-encoded signatures ({@code SEQUENCE {r, s}}, read strictly). Verifies
- * on Clave's P-256 arithmetic; signs with BouncyCastle's ECDSA and RFC 6979 nonces, so a weak random source
- * cannot leak the key. Keys on other curves are refused at init (the JCA then tries the JDK's provider).
+ * on Clave's P-256 arithmetic; signs with {@link P256Signer} (Clave's constant-time fixed-base k·G, with
+ * BouncyCastle's RFC 6979 nonces and scalar arithmetic: byte-identical to BouncyCastle's ECDSASigner), so a
+ * weak random source cannot leak the key. Keys on other curves are refused at init (the JCA then tries the JDK's provider).
  */
 final class EcdsaP256Signature extends SignatureSpi {
   private static final BigInteger P = new BigInteger("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", 16);
@@ -46,7 +43,7 @@ final class EcdsaP256Signature extends SignatureSpi {
 
   private final MessageDigest digest = sha256();
   private P256PublicKey verifyKey;
-  private ECPrivateKeyParameters signKey;
+  private BigInteger signKey;
 
   @Override
   protected void engineInitVerify(PublicKey publicKey) throws InvalidKeyException {
@@ -83,7 +80,7 @@ final class EcdsaP256Signature extends SignatureSpi {
     if (d.signum() <= 0 || d.compareTo(N) >= 0) {
       throw new InvalidKeyException("the private scalar is out of range");
     }
-    signKey = new ECPrivateKeyParameters(d, EcdsaP256.DOMAIN);
+    signKey = d;
     verifyKey = null;
     digest.reset();
   }
@@ -108,9 +105,7 @@ final class EcdsaP256Signature extends SignatureSpi {
     if (signKey == null) {
       throw new SignatureException("not initialized for signing");
     }
-    ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
-    signer.init(true, signKey);
-    BigInteger[] rs = signer.generateSignature(digest.digest());
+    BigInteger[] rs = P256Signer.sign(signKey, digest.digest());
     ClaveCryptoProvider.ECDSA_SIGNATURES.increment();
     return DerSignature.encode(rs[0], rs[1]);
   }
