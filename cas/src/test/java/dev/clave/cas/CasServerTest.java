@@ -125,6 +125,25 @@ class CasServerTest {
   }
 
   @Test
+  void theCasChoosesAes128WithSha256EvenWhenTheClientPrefersAes256() throws Exception {
+    try (CasServer cas = start()) {
+      SSLContext tls = trusting(cas);
+      for (int port : List.of(cas.clientPort(), cas.enclavePort())) {
+        try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("localhost", port)) {
+          s.setEnabledCipherSuites(new String[] {"TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"});
+          s.startHandshake();
+          assertThat(s.getSession().getCipherSuite()).isEqualTo("TLS_AES_128_GCM_SHA256");
+        }
+        try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("localhost", port)) {
+          s.setEnabledCipherSuites(new String[] {"TLS_AES_256_GCM_SHA384"}); // a client without it is still served
+          s.startHandshake();
+          assertThat(s.getSession().getCipherSuite()).isEqualTo("TLS_AES_256_GCM_SHA384");
+        }
+      }
+    }
+  }
+
+  @Test
   void tls12IsRefused() throws Exception {
     try (CasServer cas = start()) {
       SSLContext tls = trusting(cas);
